@@ -1,0 +1,367 @@
+//! The canonical request: URI, query string, headers and payload hash in SigV4's exact text form.
+
+use super::SigningError;
+
+/// An `http(s)://` or `ws(s)://` URL split as written, without re-encoding anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    pub scheme: &'a str,
+    /// `host[:port]`, without user info.
+    pub authority: &'a str,
+    /// The path as written; empty when the URL has none.
+    pub path: &'a str,
+    /// The query as written, without `?`; the fragment is dropped.
+    pub query: &'a str,
+}
+
+impl<'a> UrlParts<'a> {
+    pub fn parse(url: &'a str) -> Result<Self, SigningError> {
+        let Some(sep) = url.find("://") else {
+            return Err(SigningError("url: must be an absolute http(s):// or ws(s):// URL"));
+        };
+        let scheme = &url[..sep];
+        if !["http", "https", "ws", "wss"].iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+            return Err(SigningError("url: scheme must be http, https, ws or wss"));
+        }
+        let rest = &url[sep + 3..];
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let mut authority = &rest[..end];
+        if let Some(at) = authority.rfind('@') {
+            authority = &authority[at + 1..];
+        }
+        if authority.is_empty() || authority.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return Err(SigningError("url: must have a valid host"));
+        }
+        let rest = &rest[end..];
+        let rest = rest.find('#').map_or(rest, |i| &rest[..i]);
+        let (path, query) = match rest.find('?') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        Ok(UrlParts { scheme, authority, path, query })
+    }
+
+    pub fn path_or_root(&self) -> &'a str {
+        if self.path.is_empty() {
+            "/"
+        } else {
+            self.path
+        }
+    }
+}
+
+const fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+fn push_escaped(b: u8, out: &mut String) {
+    out.push('%');
+    out.push(HEX_UPPER[(b >> 4) as usize] as char);
+    out.push(HEX_UPPER[(b & 15) as usize] as char);
+}
+
+/// RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-_.~` as uppercase `%XX`.
+pub fn encode_strict(bytes: &[u8], out: &mut String) {
+    for &b in bytes {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            push_escaped(b, out);
+        }
+    }
+}
+
+fn encode_path(path: &str, out: &mut String) {
+    for &b in path.as_bytes() {
+        if is_unreserved(b) || b == b'/' {
+            out.push(b as char);
+        } else {
+            push_escaped(b, out);
+        }
+    }
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes; a `%` not followed by two hex digits stays literal. `+` is not a space.
+fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex_val(b[i + 1]), hex_val(b[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Removes `.` and `..` segments and empty segments, keeping a trailing slash (as botocore and
+/// the AWS SDK for JavaScript do).
+fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    out.push('/');
+    out.push_str(&segments.join("/"));
+    if path.ends_with('/') && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// Lowercase, sorted, de-duplicated header names joined by `;`.
+pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
+    let mut v: Vec<&str> = names.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.join(";")
+}
+
+/// Trims and folds runs of whitespace (including line breaks of folded values) into one space.
+fn canonical_value(v: &str, out: &mut String) {
+    let mut pending_space = false;
+    for word in v.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()) {
+        if pending_space {
+            out.push(' ');
+        }
+        out.push_str(word);
+        pending_space = true;
+    }
+}
+
+/// Canonical value of every header name, duplicates joined with `,` in the order given.
+/// Input names must already be lowercase; the result is sorted by name.
+fn group_headers<'h>(headers: impl Iterator<Item = (&'h str, &'h str)>) -> Vec<(&'h str, String)> {
+    let mut v: Vec<(&str, &str)> = headers.collect();
+    v.sort_by(|a, b| a.0.cmp(b.0)); // stable: keeps the order of repeated names
+    let mut out: Vec<(&str, String)> = Vec::with_capacity(v.len());
+    for (name, value) in v {
+        match out.last_mut() {
+            Some((last, joined)) if *last == name => {
+                joined.push(',');
+                canonical_value(value, joined);
+            }
+            _ => {
+                let mut s = String::with_capacity(value.len());
+                canonical_value(value, &mut s);
+                out.push((name, s));
+            }
+        }
+    }
+    out
+}
+
+/// Collapses repeated header names into one header carrying the signed (canonical, joined) value,
+/// so what is sent is exactly what was signed. Order of first appearance is kept.
+pub fn merge_duplicate_headers(headers: Vec<(String, String)>) -> Vec<(String, String)> {
+    let repeated = headers.iter().enumerate().any(|(i, (n, _))| headers[..i].iter().any(|(m, _)| m == n));
+    if !repeated {
+        return headers;
+    }
+    let mut out: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, joined)) => {
+                // Re-canonicalize the first value once it turns out to be repeated.
+                let mut first = String::with_capacity(joined.len() + value.len() + 1);
+                canonical_value(joined, &mut first);
+                first.push(',');
+                canonical_value(&value, &mut first);
+                *joined = first;
+            }
+            None => out.push((name, value)),
+        }
+    }
+    out
+}
+
+/// SigV4's canonical request, held in parts; [`CanonicalRequest::to_string_form`] gives its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalRequest<'a> {
+    pub method: &'a str,
+    pub uri: String,
+    pub query: String,
+    /// `name:value\n` lines.
+    pub headers: String,
+    pub signed_headers: String,
+    pub payload_hash: String,
+}
+
+impl<'a> CanonicalRequest<'a> {
+    /// `headers` must have lowercase names. `extra_query` holds decoded parameters added by the
+    /// signer (the `X-Amz-*` of a presigned URL).
+    pub fn new<'h>(
+        method: &'a str,
+        url: &UrlParts,
+        normalize: bool,
+        headers: impl Iterator<Item = (&'h str, &'h str)>,
+        extra_query: &[(&str, &str)],
+        payload_hash: String,
+    ) -> Self {
+        let path = url.path_or_root();
+        let mut uri = String::with_capacity(path.len() + 8);
+        if normalize {
+            encode_path(&normalize_path(path), &mut uri);
+        } else {
+            encode_path(path, &mut uri);
+        }
+
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for item in url.query.split('&').filter(|s| !s.is_empty()) {
+            let (k, v) = item.split_once('=').unwrap_or((item, ""));
+            let mut ek = String::with_capacity(k.len());
+            encode_strict(&percent_decode(k), &mut ek);
+            let mut ev = String::with_capacity(v.len());
+            encode_strict(&percent_decode(v), &mut ev);
+            pairs.push((ek, ev));
+        }
+        for (k, v) in extra_query {
+            let mut ek = String::with_capacity(k.len());
+            encode_strict(k.as_bytes(), &mut ek);
+            let mut ev = String::with_capacity(v.len() + 16);
+            encode_strict(v.as_bytes(), &mut ev);
+            pairs.push((ek, ev));
+        }
+        pairs.sort_unstable();
+        let mut query = String::with_capacity(url.query.len() + 64);
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                query.push('&');
+            }
+            query.push_str(k);
+            query.push('=');
+            query.push_str(v);
+        }
+
+        let grouped = group_headers(headers);
+        let mut canonical_headers = String::with_capacity(256);
+        let mut signed_headers = String::with_capacity(64);
+        for (i, (name, value)) in grouped.iter().enumerate() {
+            canonical_headers.push_str(name);
+            canonical_headers.push(':');
+            canonical_headers.push_str(value);
+            canonical_headers.push('\n');
+            if i > 0 {
+                signed_headers.push(';');
+            }
+            signed_headers.push_str(name);
+        }
+
+        CanonicalRequest { method, uri, query, headers: canonical_headers, signed_headers, payload_hash }
+    }
+
+    pub fn to_string_form(&self) -> String {
+        let mut s = String::with_capacity(
+            self.method.len() + self.uri.len() + self.query.len() + self.headers.len() + 160,
+        );
+        s.push_str(self.method);
+        s.push('\n');
+        s.push_str(&self.uri);
+        s.push('\n');
+        s.push_str(&self.query);
+        s.push('\n');
+        s.push_str(&self.headers);
+        s.push('\n');
+        s.push_str(&self.signed_headers);
+        s.push('\n');
+        s.push_str(&self.payload_hash);
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parts() {
+        let u = UrlParts::parse("https://user@Example.com:8443/a b/%2F?x=1&y#frag").unwrap();
+        assert_eq!(u.scheme, "https");
+        assert_eq!(u.authority, "Example.com:8443");
+        assert_eq!(u.path, "/a b/%2F");
+        assert_eq!(u.query, "x=1&y");
+        let u = UrlParts::parse("wss://h?X=1").unwrap();
+        assert_eq!((u.path, u.path_or_root(), u.query), ("", "/", "X=1"));
+        assert!(UrlParts::parse("ftp://h/").is_err());
+        assert!(UrlParts::parse("/relative").is_err());
+        assert!(UrlParts::parse("https:///path").is_err());
+    }
+
+    #[test]
+    fn normalization() {
+        for (input, want) in [
+            ("/", "/"),
+            ("//", "/"),
+            ("/./", "/"),
+            ("/example/..", "/"),
+            ("/example1/example2/../..", "/"),
+            ("//example//", "/example/"),
+            ("/./example", "/example"),
+            ("/a/b/../c/", "/a/c/"),
+            ("/../a", "/a"),
+        ] {
+            assert_eq!(normalize_path(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn path_is_encoded_once_more() {
+        let mut s = String::new();
+        encode_path("/a%2Fb c/ሴ", &mut s);
+        assert_eq!(s, "/a%252Fb%20c/%E1%88%B4");
+    }
+
+    #[test]
+    fn query_decoding() {
+        assert_eq!(percent_decode("a%20b%zz%4"), b"a b%zz%4");
+        assert_eq!(percent_decode("%e1%88%B4+"), "ሴ+".as_bytes());
+        assert_eq!(percent_decode("%"), b"%");
+        assert_eq!(percent_decode("%4"), b"%4");
+    }
+
+    #[test]
+    fn header_values() {
+        let mut s = String::new();
+        canonical_value("  \"a   b \t c\"\n  d  ", &mut s);
+        assert_eq!(s, "\"a b c\" d");
+        let g = group_headers([("b", "2"), ("a", " x "), ("b", "1")].into_iter());
+        assert_eq!(g, vec![("a", "x".to_string()), ("b", "2,1".to_string())]);
+    }
+
+    #[test]
+    fn duplicates_merged_with_signed_value() {
+        let h = vec![
+            ("my".to_string(), " v2 ".to_string()),
+            ("host".to_string(), "h".to_string()),
+            ("my".to_string(), "v1  x".to_string()),
+        ];
+        assert_eq!(
+            merge_duplicate_headers(h),
+            vec![("my".to_string(), "v2,v1 x".to_string()), ("host".to_string(), "h".to_string())]
+        );
+    }
+}

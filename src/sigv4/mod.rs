@@ -1,0 +1,392 @@
+//! AWS Signature Version 4 in pure Rust: no wasm or JS dependencies, so it is tested natively.
+//!
+//! The signer never mutates a request: [`sign_headers`] returns the headers to send and
+//! [`presign_url`] the finished URL. Both also return every intermediate stage (canonical
+//! request, string to sign, signature) so tests can compare each step with the AWS suite.
+
+mod canonical;
+mod key;
+mod time;
+
+pub use canonical::{encode_strict, CanonicalRequest, UrlParts};
+pub use key::{hex, sha256_hex, SigningKeyCache};
+pub use time::AmzDate;
+
+use core::fmt;
+
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// Longest presigned URL lifetime SigV4 accepts: seven days.
+pub const MAX_EXPIRES: u32 = 604_800;
+
+/// Long-term or temporary AWS credentials. `Debug` never prints the secret or the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"** redacted **")
+            .field("session_token", &self.session_token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+/// Where a session token goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionTokenMode {
+    /// Signed with the request (what every AWS service accepts).
+    Signed,
+    /// Added after signing, unsigned (a few services, e.g. IoT presigned URLs, want this).
+    AppendedAfterSigning,
+}
+
+/// Whether the payload hash is also sent and signed as `x-amz-content-sha256`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadChecksumHeader {
+    Omit,
+    Signed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigningSettings {
+    /// Remove dot segments and duplicate slashes from the path before encoding it.
+    pub normalize_path: bool,
+    pub checksum_header: PayloadChecksumHeader,
+    pub session_token: SessionTokenMode,
+    /// Lifetime of a presigned URL in seconds (1..=604800); ignored for header signing.
+    pub expires_in: u32,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        SigningSettings {
+            normalize_path: true,
+            checksum_header: PayloadChecksumHeader::Omit,
+            session_token: SessionTokenMode::Signed,
+            expires_in: 900,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SigningParams<'a> {
+    pub credentials: &'a Credentials,
+    pub region: &'a str,
+    pub service: &'a str,
+    pub time: AmzDate,
+    pub settings: SigningSettings,
+}
+
+/// A request as it will go on the wire: `url` is used as written (see [`UrlParts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HttpRequest<'a> {
+    pub method: &'a str,
+    pub url: &'a str,
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+}
+
+/// Why a request could not be signed. Messages are short, name the offending field and never
+/// contain credentials.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SigningError(&'static str);
+
+impl SigningError {
+    pub const fn message(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Debug for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// The result of one signing, with every SigV4 stage for inspection.
+#[derive(Debug, Clone)]
+pub struct Signed<T> {
+    pub output: T,
+    pub canonical_request: String,
+    pub string_to_sign: String,
+    pub signature: String,
+}
+
+/// Headers never signed: proxies and browsers add or rewrite them.
+const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trace-id", "expect"];
+
+fn check(params: &SigningParams) -> Result<(), SigningError> {
+    if params.credentials.access_key_id.is_empty() {
+        return Err(SigningError("credentials.accessKeyId: must be a non-empty string"));
+    }
+    if params.credentials.secret_access_key.is_empty() {
+        return Err(SigningError("credentials.secretAccessKey: must be a non-empty string"));
+    }
+    if params.region.is_empty() {
+        return Err(SigningError("region: must be a non-empty string"));
+    }
+    if params.service.is_empty() {
+        return Err(SigningError("service: must be a non-empty string"));
+    }
+    Ok(())
+}
+
+fn credential_scope(params: &SigningParams) -> String {
+    let mut s = String::with_capacity(64);
+    s.push_str(params.time.date());
+    s.push('/');
+    s.push_str(params.region);
+    s.push('/');
+    s.push_str(params.service);
+    s.push_str("/aws4_request");
+    s
+}
+
+fn string_to_sign(params: &SigningParams, scope: &str, canonical_request: &str) -> String {
+    let mut s = String::with_capacity(160);
+    s.push_str(ALGORITHM);
+    s.push('\n');
+    s.push_str(params.time.as_str());
+    s.push('\n');
+    s.push_str(scope);
+    s.push('\n');
+    s.push_str(&sha256_hex(canonical_request.as_bytes()));
+    s
+}
+
+fn signature(cache: &mut SigningKeyCache, params: &SigningParams, sts: &str) -> String {
+    let key = cache.key(
+        &params.credentials.secret_access_key,
+        params.time.date(),
+        params.region,
+        params.service,
+    );
+    hex(&key::hmac_sha256(&key, sts.as_bytes()))
+}
+
+fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
+    params.credentials.session_token.as_deref().filter(|t| !t.is_empty())
+}
+
+fn payload_hash(req: &HttpRequest) -> String {
+    // A caller-supplied x-amz-content-sha256 (e.g. UNSIGNED-PAYLOAD) is the payload hash, as AWS defines.
+    match req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256")) {
+        Some((_, v)) => v.trim().into(),
+        None => sha256_hex(req.body),
+    }
+}
+
+/// Signs with an `Authorization` header. Returns all headers to send, names lowercase: the
+/// request's own plus `host`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`
+/// (when asked for) and `authorization`.
+pub fn sign_headers(
+    cache: &mut SigningKeyCache,
+    req: &HttpRequest,
+    params: &SigningParams,
+) -> Result<Signed<Vec<(String, String)>>, SigningError> {
+    check(params)?;
+    let url = UrlParts::parse(req.url)?;
+    let hash = payload_hash(req);
+    let token = token(params);
+
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + 5);
+    for (name, value) in req.headers {
+        let lower = name.to_ascii_lowercase();
+        // Values the signer itself sets replace any the caller gave.
+        if matches!(lower.as_str(), "x-amz-date" | "authorization")
+            || (lower == "x-amz-security-token" && token.is_some())
+        {
+            continue;
+        }
+        headers.push((lower, (*value).into()));
+    }
+    if !headers.iter().any(|(n, _)| n == "host") {
+        headers.push(("host".into(), url.authority.into()));
+    }
+    headers.push(("x-amz-date".into(), params.time.as_str().into()));
+    if params.settings.checksum_header == PayloadChecksumHeader::Signed
+        && !headers.iter().any(|(n, _)| n == "x-amz-content-sha256")
+    {
+        headers.push(("x-amz-content-sha256".into(), hash.clone()));
+    }
+    let token_signed = params.settings.session_token == SessionTokenMode::Signed;
+    if let (Some(t), true) = (token, token_signed) {
+        headers.push(("x-amz-security-token".into(), t.into()));
+    }
+
+    let signable = headers
+        .iter()
+        .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&n.as_str()))
+        .map(|(n, v)| (n.as_str(), v.as_str()));
+    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash);
+    let canonical_request = creq.to_string_form();
+    let scope = credential_scope(params);
+    let sts = string_to_sign(params, &scope, &canonical_request);
+    let sig = signature(cache, params, &sts);
+
+    if let (Some(t), false) = (token, token_signed) {
+        headers.push(("x-amz-security-token".into(), t.into()));
+    }
+    let mut auth = String::with_capacity(200);
+    auth.push_str(ALGORITHM);
+    auth.push_str(" Credential=");
+    auth.push_str(&params.credentials.access_key_id);
+    auth.push('/');
+    auth.push_str(&scope);
+    auth.push_str(", SignedHeaders=");
+    auth.push_str(&creq.signed_headers);
+    auth.push_str(", Signature=");
+    auth.push_str(&sig);
+    headers.push(("authorization".into(), auth));
+    // Duplicate names leave as one header carrying the value that was signed.
+    let headers = canonical::merge_duplicate_headers(headers);
+
+    Ok(Signed { output: headers, canonical_request, string_to_sign: sts, signature: sig })
+}
+
+/// Presigns a URL (query-string authentication). The given headers (at least `host`) are signed,
+/// and the payload hash is that of `body`. Returns the URL with the `X-Amz-*` parameters added.
+pub fn presign_url(
+    cache: &mut SigningKeyCache,
+    req: &HttpRequest,
+    params: &SigningParams,
+) -> Result<Signed<String>, SigningError> {
+    check(params)?;
+    let expires = params.settings.expires_in;
+    if expires == 0 || expires > MAX_EXPIRES {
+        return Err(SigningError("expiresIn: must be an integer from 1 to 604800 (seconds)"));
+    }
+    let url = UrlParts::parse(req.url)?;
+    let hash = payload_hash(req);
+    let token = token(params);
+
+    let mut headers: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .map(|(n, v)| (n.to_ascii_lowercase(), (*v).into()))
+        .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&n.as_str()))
+        .collect();
+    if !headers.iter().any(|(n, _)| n == "host") {
+        headers.push(("host".into(), url.authority.into()));
+    }
+    let signed_names = canonical::signed_header_names(headers.iter().map(|(n, _)| n.as_str()));
+
+    let scope = credential_scope(params);
+    let mut credential = String::with_capacity(100);
+    credential.push_str(&params.credentials.access_key_id);
+    credential.push('/');
+    credential.push_str(&scope);
+    let mut expires_buf = [0u8; 10];
+    let expires_str = time::u32_to_str(expires, &mut expires_buf);
+
+    let token_signed = params.settings.session_token == SessionTokenMode::Signed;
+    let mut extra: Vec<(&str, &str)> = vec![
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", &credential),
+        ("X-Amz-Date", params.time.as_str()),
+        ("X-Amz-Expires", expires_str),
+        ("X-Amz-SignedHeaders", &signed_names),
+    ];
+    if let (Some(t), true) = (token, token_signed) {
+        extra.push(("X-Amz-Security-Token", t));
+    }
+    let creq = CanonicalRequest::new(
+        req.method,
+        &url,
+        params.settings.normalize_path,
+        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        &extra,
+        hash,
+    );
+    let canonical_request = creq.to_string_form();
+    let sts = string_to_sign(params, &scope, &canonical_request);
+    let sig = signature(cache, params, &sts);
+
+    let mut out = String::with_capacity(req.url.len() + creq.query.len() + 120);
+    out.push_str(url.scheme);
+    out.push_str("://");
+    out.push_str(url.authority);
+    out.push_str(url.path_or_root());
+    out.push('?');
+    out.push_str(&creq.query);
+    if let (Some(t), false) = (token, token_signed) {
+        out.push_str("&X-Amz-Security-Token=");
+        encode_strict(t.as_bytes(), &mut out);
+    }
+    out.push_str("&X-Amz-Signature=");
+    out.push_str(&sig);
+
+    Ok(Signed { output: out, canonical_request, string_to_sign: sts, signature: sig })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+            session_token: Some("secret-token-value".into()),
+        }
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = creds();
+        let s = format!("{c:?}");
+        assert!(s.contains("AKIDEXAMPLE"));
+        assert!(!s.contains("wJalr"));
+        assert!(!s.contains("secret-token-value"));
+    }
+
+    #[test]
+    fn errors_never_carry_credentials() {
+        let c = creds();
+        let mut cache = SigningKeyCache::default();
+        let params = SigningParams {
+            credentials: &c,
+            region: "us-east-1",
+            service: "kinesisvideo",
+            time: AmzDate::from_epoch_seconds(1_440_938_160),
+            settings: SigningSettings { expires_in: 0, ..Default::default() },
+        };
+        let req = HttpRequest { method: "GET", url: "ftp://h/", headers: &[], body: b"" };
+        for r in [
+            sign_headers(&mut cache, &req, &params).map(|_| ()),
+            presign_url(&mut cache, &req, &params).map(|_| ()),
+        ] {
+            let e = r.unwrap_err();
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("wJalr") && !shown.contains("secret-token-value"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn expires_range() {
+        let c = creds();
+        let mut cache = SigningKeyCache::default();
+        let req = HttpRequest { method: "GET", url: "https://h/", headers: &[], body: b"" };
+        for (e, ok) in [(0, false), (1, true), (604_800, true), (604_801, false)] {
+            let params = SigningParams {
+                credentials: &c,
+                region: "r",
+                service: "s",
+                time: AmzDate::from_epoch_seconds(0),
+                settings: SigningSettings { expires_in: e, ..Default::default() },
+            };
+            assert_eq!(presign_url(&mut cache, &req, &params).is_ok(), ok, "expires {e}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! SigV4 timestamps (`YYYYMMDD'T'HHMMSS'Z'`) from epoch seconds, without a date library or the
+//! system clock (which panics on wasm32-unknown-unknown): callers pass the time in.
+
+/// A signing time in SigV4's basic ISO 8601 form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AmzDate([u8; 16]);
+
+impl core::fmt::Debug for AmzDate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn put(buf: &mut [u8], mut v: u32) {
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+impl AmzDate {
+    /// Years outside 0..=9999 are clamped: SigV4 has no form for them.
+    pub fn from_epoch_seconds(secs: i64) -> Self {
+        let secs = secs.clamp(-62_167_219_200, 253_402_300_799);
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        let sod = secs.rem_euclid(86_400) as u32;
+        let mut b = *b"00000000T000000Z";
+        put(&mut b[0..4], y as u32);
+        put(&mut b[4..6], m);
+        put(&mut b[6..8], d);
+        put(&mut b[9..11], sod / 3600);
+        put(&mut b[11..13], sod / 60 % 60);
+        put(&mut b[13..15], sod % 60);
+        AmzDate(b)
+    }
+
+    /// From JS epoch milliseconds (`Date.getTime()`), rounding down to the second.
+    pub fn from_epoch_millis(ms: f64) -> Self {
+        Self::from_epoch_seconds((ms / 1000.0).floor() as i64)
+    }
+
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or("19700101T000000Z")
+    }
+
+    /// The `YYYYMMDD` part used in the credential scope.
+    pub fn date(&self) -> &str {
+        self.as_str().get(..8).unwrap_or("19700101")
+    }
+}
+
+/// Formats without `core::fmt`, which would pull formatting machinery into the wasm.
+pub fn u32_to_str(mut v: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    core::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(AmzDate::from_epoch_seconds(0).as_str(), "19700101T000000Z");
+        assert_eq!(AmzDate::from_epoch_seconds(1_440_938_160).as_str(), "20150830T123600Z");
+        assert_eq!(AmzDate::from_epoch_seconds(951_782_400).as_str(), "20000229T000000Z");
+        assert_eq!(AmzDate::from_epoch_seconds(-1).as_str(), "19691231T235959Z");
+        assert_eq!(AmzDate::from_epoch_millis(1_705_489_836_421.0).as_str(), "20240117T111036Z");
+        assert_eq!(AmzDate::from_epoch_seconds(1_440_938_160).date(), "20150830");
+        let mut b = [0u8; 10];
+        assert_eq!(u32_to_str(604_800, &mut b), "604800");
+        assert_eq!(u32_to_str(0, &mut b), "0");
+        assert_eq!(u32_to_str(u32::MAX, &mut b), "4294967295");
+    }
+}
