@@ -1,0 +1,590 @@
+// Generates the single model description used by the crate from the reduced service models in model/:
+//   src/model/generated.rs   static tables (shapes, members, limits, patterns, enums, errors, operations,
+//                            "one of" rules), the `kinesis_video_operations!` row macro and the
+//                            TypeScript declarations (a wasm-bindgen typescript_custom_section)
+//   tests/model/examples.json a valid input per operation ("full": every member, "minimal": required
+//                            members only) and a sample output per operation, built from the same tables
+// Deterministic: the same model gives byte-identical files.
+// Usage: node tools/gen-model.mjs            (writes the files)
+//        node tools/gen-model.mjs --check    (exit 1 if a committed file differs)
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join, dirname } from "node:path";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+const SERVICES = [
+  { file: "kinesisvideo.json", ident: "KinesisVideo" },
+  { file: "kinesis-video-signaling.json", ident: "Signaling" },
+];
+
+// Inputs where the documentation says a resource must be named by one of two members. No rule says
+// "not both", so each is "at least one" (mode "exactly" is supported for rules that would need it).
+const ONE_OF_RULES = [
+  ["KinesisVideo", "DeleteEdgeConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "DescribeEdgeConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "DescribeImageGenerationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "DescribeMappedResourceConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "DescribeMediaStorageConfigurationInput", ["ChannelName", "ChannelARN"], "atLeast"],
+  ["KinesisVideo", "DescribeNotificationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "DescribeSignalingChannelInput", ["ChannelName", "ChannelARN"], "atLeast"],
+  ["KinesisVideo", "DescribeStreamInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "DescribeStreamStorageConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "GetDataEndpointInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "ListTagsForStreamInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "StartEdgeConfigurationUpdateInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "TagStreamInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "UntagStreamInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "UpdateDataRetentionInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "UpdateImageGenerationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "UpdateNotificationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
+  ["KinesisVideo", "UpdateStreamInput", ["StreamName", "StreamARN"], "atLeast"],
+];
+
+// A value matching each pattern, for the generated examples (checked against the pattern and limits).
+const PATTERN_SAMPLES = {
+  ".+": "arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+  "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*": "team video",
+  "[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+(,[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+)*": "video/h264,audio/aac",
+  "[^\\n]{11,100}": "0 0/5 * * * ?",
+  "[a-zA-Z0-9+/=]*": "bmV4dFRva2Vu",
+  "[a-zA-Z0-9+/=]+": "eyJ0eXBlIjoib2ZmZXIifQ==",
+  "[a-zA-Z0-9]+": "AbCdEfGh0123456789xy",
+  "[a-zA-Z0-9_.-]+": "front-door_cam.1",
+  "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$": "Environment",
+  "^[a-zA-Z_0-9]+": "80",
+  "^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$": "s3://example-bucket/frames",
+  "^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$": "us-west-2",
+  "arn:[a-z\\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+": "arn:aws:iot:us-west-2:123456789012:thing/edge-hub",
+  "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+":
+    "arn:aws:kinesisvideo:us-west-2:123456789012:stream/front-door_cam.1/1705489836421",
+  "arn:[a-z\\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+":
+    "arn:aws:secretsmanager:us-west-2:123456789012:secret:camera-uri-AbCdEf",
+  "arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+":
+    "arn:aws:kinesisvideo:us-west-2:123456789012:channel/front-door/1705489836421",
+};
+// Member-specific samples where the pattern sample would name the wrong kind of resource.
+const MEMBER_SAMPLES = {
+  ChannelARN: "arn:aws:kinesisvideo:us-west-2:123456789012:channel/front-door/1705489836421",
+};
+
+const fail = (msg) => {
+  throw new Error(`gen-model: ${msg}`);
+};
+
+function loadServices(root) {
+  return SERVICES.map((s) => ({ ...s, model: JSON.parse(readFileSync(join(root, "model", s.file), "utf8")) }));
+}
+
+const snake = (n) =>
+  n
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+    .toLowerCase();
+const lowerFirst = (n) => n[0].toLowerCase() + n.slice(1);
+const isIdent = (n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n);
+
+// ---------------------------------------------------------------- string blob (deduplicated)
+class Blob {
+  constructor() {
+    this.set = new Set();
+  }
+  add(s) {
+    if (!/^[\x20-\x7e]*$/.test(s)) fail(`non-ASCII or control character in table string ${JSON.stringify(s)}`);
+    if (s.length > 255) fail(`table string longer than 255: ${s}`);
+    this.set.add(s);
+  }
+  build() {
+    // Longest first, so shorter strings can reuse a substring of longer ones.
+    const all = [...this.set].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+    let text = "";
+    this.at = new Map();
+    for (const s of all) {
+      let i = text.indexOf(s);
+      if (i < 0) {
+        i = text.length;
+        text += s;
+      }
+      this.at.set(s, i);
+    }
+    if (text.length > 65535) fail("string blob exceeds u16 offsets");
+    this.text = text;
+  }
+  ref(s) {
+    const i = this.at.get(s);
+    if (i === undefined) fail(`string not in blob: ${s}`);
+    return `Str(${i}, ${s.length})`;
+  }
+}
+
+// ---------------------------------------------------------------- tables
+export function buildTables(services) {
+  const blob = new Blob();
+  const shapes = []; // {kind, sensitive, a, b, min, max, key, ...}
+  const shapeByKey = new Map();
+  const members = []; // {name, shape, required}
+  const patterns = [];
+  const enums = []; // arrays of values
+  const enumValues = [];
+  const oneOf = []; // {shape, mask, exactly}
+  const errorsByName = new Map();
+
+  const patternIndex = (p) => {
+    let i = patterns.indexOf(p);
+    if (i < 0) {
+      i = patterns.length;
+      patterns.push(p);
+      blob.add(p);
+    }
+    return i;
+  };
+  const enumIndex = (vals) => {
+    const k = JSON.stringify(vals);
+    let i = enums.findIndex((e) => JSON.stringify(e) === k);
+    if (i < 0) {
+      i = enums.length;
+      enums.push(vals);
+      for (const v of vals) blob.add(v);
+    }
+    return i;
+  };
+
+  const rulesFor = (svc, name) => ONE_OF_RULES.filter((r) => r[0] === svc.ident && r[1] === name);
+  for (const r of ONE_OF_RULES) {
+    const svc = services.find((s) => s.ident === r[0]);
+    const sh = svc?.model.shapes[r[1]];
+    if (!sh || sh.type !== "structure") fail(`one-of rule on unknown structure ${r[1]}`);
+    for (const m of r[2]) {
+      if (!(m in sh.members)) fail(`one-of rule member ${m} not in ${r[1]}`);
+      if ((sh.required ?? []).includes(m)) fail(`one-of rule member ${m} is required in ${r[1]}`);
+    }
+  }
+
+  // Post-order, so identical shapes (same content, children included) share one index.
+  function visit(svc, name, stack = []) {
+    const s = svc.model.shapes[name];
+    if (!s) fail(`${svc.ident}: unknown shape ${name}`);
+    if (stack.includes(name)) fail(`recursive shape ${name} is not supported`);
+    const st = [...stack, name];
+    const sensitive = s.sensitive === true;
+    let row;
+    switch (s.type) {
+      case "structure": {
+        if (s.exception) fail(`exception ${name} used as a value`);
+        const req = s.required ?? [];
+        const mem = Object.entries(s.members ?? {}).map(([mn, ms]) => {
+          blob.add(mn);
+          return { name: mn, shape: visit(svc, ms, st), required: req.includes(mn) };
+        });
+        for (const r of req) if (!(r in (s.members ?? {}))) fail(`${name}: required ${r} is not a member`);
+        if (mem.length > 32) fail(`${name}: more than 32 members (one-of masks are u32)`);
+        const rules = rulesFor(svc, name).map((r) => ({
+          mask: r[2].reduce((m, mn) => m | (1 << mem.findIndex((x) => x.name === mn)), 0) >>> 0,
+          exactly: r[3] === "exactly",
+        }));
+        row = { kind: "Structure", sensitive, members: mem, rules };
+        break;
+      }
+      case "string":
+        row = {
+          kind: "String",
+          sensitive,
+          min: s.min,
+          max: s.max,
+          pattern: s.pattern === undefined ? undefined : patternIndex(s.pattern),
+          enum: s.enum === undefined ? undefined : enumIndex(s.enum),
+        };
+        break;
+      case "integer":
+      case "long":
+      case "float":
+      case "double":
+        row = { kind: { integer: "Integer", long: "Long", float: "Double", double: "Double" }[s.type], sensitive, min: s.min, max: s.max };
+        break;
+      case "boolean":
+        row = { kind: "Boolean", sensitive };
+        break;
+      case "timestamp":
+        if (s.timestampFormat && s.timestampFormat !== "unixTimestamp") fail(`${name}: timestampFormat ${s.timestampFormat}`);
+        row = { kind: "Timestamp", sensitive };
+        break;
+      case "list":
+        row = { kind: "List", sensitive, a: visit(svc, s.member, st), min: s.min, max: s.max };
+        break;
+      case "map":
+        row = { kind: "Map", sensitive, a: visit(svc, s.key, st), b: visit(svc, s.value, st), min: s.min, max: s.max };
+        break;
+      default:
+        fail(`${name}: shape type ${s.type} is not supported`);
+    }
+    const key = JSON.stringify(row);
+    if (shapeByKey.has(key)) return shapeByKey.get(key);
+    if (row.kind === "Structure") {
+      row.a = members.length;
+      row.b = row.members.length;
+      members.push(...row.members);
+    }
+    const idx = shapes.length;
+    shapes.push(row);
+    shapeByKey.set(key, idx);
+    for (const r of row.rules ?? []) oneOf.push({ shape: idx, ...r });
+    return idx;
+  }
+
+  const EMPTY = { type: "structure", members: {} };
+  const ops = [];
+  for (const svc of services) {
+    svc.model.shapes["$Empty"] = EMPTY;
+    const names = Object.keys(svc.model.operations).sort();
+    for (const name of names) {
+      const o = svc.model.operations[name];
+      if (!isIdent(name)) fail(`operation name ${name}`);
+      const input = visit(svc, o.input ?? "$Empty");
+      const output = visit(svc, o.output ?? "$Empty");
+      for (const e of o.errors) {
+        const es = svc.model.shapes[e];
+        if (!es?.exception) fail(`${name}: error ${e} is not an exception shape`);
+      }
+      ops.push({ svc, name, o, input, output });
+    }
+    for (const [n, s] of Object.entries(svc.model.shapes)) {
+      if (!s.exception) continue;
+      const status = s.error?.httpStatusCode ?? 400;
+      const prev = errorsByName.get(n);
+      if (prev !== undefined && prev !== status) fail(`error ${n} has two status codes`);
+      errorsByName.set(n, status);
+    }
+    delete svc.model.shapes["$Empty"];
+  }
+  const errors = [...errorsByName.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([name, status]) => ({ name, status }));
+  for (const e of errors) blob.add(e.name);
+  const opErrors = [];
+  for (const op of ops) {
+    op.errStart = opErrors.length;
+    for (const e of op.o.errors) opErrors.push(errors.findIndex((x) => x.name === e));
+    op.errLen = op.o.errors.length;
+  }
+  for (const e of enums) enumValues.push(...e);
+  blob.build();
+
+  // Numeric bound type: the smallest that holds every bound, with the extremes reserved as "none".
+  const bounds = shapes.flatMap((s) => [s.min, s.max]).filter((x) => x !== undefined);
+  const fits32 = bounds.every((x) => Number.isSafeInteger(x) && x > -(2 ** 31) && x < 2 ** 31 - 1);
+  if (!fits32 && !bounds.every((x) => Number.isSafeInteger(x))) fail("numeric bound is not a safe integer");
+
+  return { blob, shapes, members, patterns, enums, enumValues, oneOf, errors, opErrors, ops, boundType: fits32 ? "i32" : "i64" };
+}
+
+// ---------------------------------------------------------------- TypeScript
+function buildTypeScript(services, t) {
+  const decls = new Map(); // name -> text (collisions across services must be identical)
+  const declare = (name, text) => {
+    if (decls.has(name) && decls.get(name) !== text) fail(`TypeScript name ${name} declared twice with different content`);
+    decls.set(name, text);
+  };
+  const opNames = new Set();
+
+  for (const svc of services) {
+    const shapes = svc.model.shapes;
+    const inputSet = new Set();
+    const outputSet = new Set();
+    const walk = (name, set) => {
+      if (set.has(name)) return;
+      set.add(name);
+      const s = shapes[name];
+      if (s.type === "structure") for (const m of Object.values(s.members)) walk(m, set);
+      if (s.type === "list") walk(s.member, set);
+      if (s.type === "map") (walk(s.key, set), walk(s.value, set));
+    };
+    for (const o of Object.values(svc.model.operations)) {
+      if (o.input) walk(o.input, inputSet);
+      if (o.output) walk(o.output, outputSet);
+    }
+    const outName = (n) => (inputSet.has(n) ? `${n}Output` : n);
+    const paren = (x) => (/[ |&]/.test(x) ? `(${x})` : x);
+    const tsType = (name, out) => {
+      const s = shapes[name];
+      switch (s.type) {
+        case "structure":
+          return out ? outName(name) : name;
+        case "string":
+          if (s.enum) return out ? `${name} | (string & {})` : name;
+          return "string";
+        case "integer":
+        case "long":
+        case "float":
+        case "double":
+          return "number";
+        case "boolean":
+          return "boolean";
+        case "timestamp":
+          return out ? "Date" : "Date | number";
+        case "list":
+          return `${paren(tsType(s.member, out))}[]`;
+        case "map": {
+          const v = tsType(s.value, out);
+          const k = shapes[s.key];
+          if (!out && k.enum) return `Partial<Record<${s.key}, ${v}>>`;
+          return `Record<string, ${v}>`;
+        }
+      }
+      fail(`no TypeScript type for ${name}`);
+    };
+    const iface = (name, tsName, out) => {
+      const s = shapes[name];
+      const req = out ? [] : (s.required ?? []);
+      let text = `export interface ${tsName} {\n`;
+      for (const [mn, ms] of Object.entries(s.members)) {
+        text += `  ${mn}${req.includes(mn) ? "" : "?"}: ${tsType(ms, out)};\n`;
+      }
+      return (text === `export interface ${tsName} {\n` ? `export interface ${tsName} {` : text) + "}\n";
+    };
+    const sorted = (set) => [...set].sort();
+    for (const n of sorted(new Set([...inputSet, ...outputSet]))) {
+      const s = shapes[n];
+      if (s.type === "string" && s.enum) {
+        if (!isIdent(n)) fail(`enum name ${n}`);
+        declare(n, `export type ${n} = ${s.enum.map((v) => JSON.stringify(v)).join(" | ")};\n`);
+      }
+    }
+    for (const n of sorted(inputSet)) if (shapes[n].type === "structure") declare(n, iface(n, n, false));
+    for (const n of sorted(outputSet)) if (shapes[n].type === "structure") declare(outName(n), iface(n, outName(n), true));
+    for (const [name, o] of Object.entries(svc.model.operations)) {
+      opNames.add(name);
+      declare(`${name}ErrorName`, `export type ${name}ErrorName = ${o.errors.length ? o.errors.map((e) => JSON.stringify(e)).join(" | ") : "never"};\n`);
+    }
+  }
+  for (const op of t.ops) {
+    if (!op.o.input) declare(`${op.name}Input`, `export interface ${op.name}Input {}\n`);
+    if (!op.o.output) declare(`${op.name}Output`, `export interface ${op.name}Output {}\n`);
+  }
+  const errNames = [...t.errors.map((e) => e.name), "ValidationError"];
+  declare("KinesisVideoErrorName", `export type KinesisVideoErrorName =\n${errNames.map((e) => `  | ${JSON.stringify(e)}`).join("\n")};\n`);
+  declare(
+    "KinesisVideoOperationName",
+    `export type KinesisVideoOperationName =\n${[...opNames].sort().map((e) => `  | ${JSON.stringify(e)}`).join("\n")};\n`,
+  );
+  const names = [...decls.keys()].sort();
+  return names.map((n) => decls.get(n)).join("");
+}
+
+// ---------------------------------------------------------------- examples
+function buildExamples(services, t) {
+  const sample = (svc, name, memberName, mode) => {
+    const s = svc.model.shapes[name];
+    switch (s.type) {
+      case "structure": {
+        const o = {};
+        const req = s.required ?? [];
+        const rules = ONE_OF_RULES.filter((r) => r[0] === svc.ident && r[1] === name);
+        for (const [mn, ms] of Object.entries(s.members)) {
+          const needed = req.includes(mn) || rules.some((r) => r[2][0] === mn);
+          if (mode === "full" || needed) o[mn] = sample(svc, ms, mn, mode);
+        }
+        return o;
+      }
+      case "string": {
+        if (s.enum) return s.enum[0];
+        let v = MEMBER_SAMPLES[memberName] ?? (s.pattern !== undefined ? PATTERN_SAMPLES[s.pattern] : "example");
+        if (v === undefined) fail(`no sample for pattern ${s.pattern}`);
+        if (s.pattern === undefined) {
+          while ([...v].length < (s.min ?? 0)) v += "x";
+          if (s.max !== undefined) v = [...v].slice(0, s.max).join("");
+        }
+        const len = [...v].length;
+        if ((s.min !== undefined && len < s.min) || (s.max !== undefined && len > s.max)) fail(`sample ${v} breaks ${name} length`);
+        if (s.pattern !== undefined && !new RegExp(s.pattern, "u").test(v)) fail(`sample ${v} does not match ${s.pattern}`);
+        return v;
+      }
+      case "integer":
+      case "long":
+      case "float":
+      case "double": {
+        let v = s.min ?? 1;
+        if (s.max !== undefined && v > s.max) v = s.max;
+        return v;
+      }
+      case "boolean":
+        return true;
+      case "timestamp":
+        return 1705489836.421;
+      case "list": {
+        const n = Math.max(s.min ?? 1, 1);
+        return Array.from({ length: n }, () => sample(svc, s.member, memberName, mode));
+      }
+      case "map": {
+        const k = sample(svc, s.key, undefined, mode);
+        return { [k]: sample(svc, s.value, undefined, mode) };
+      }
+    }
+    fail(`no sample for ${name}`);
+  };
+  const out = {};
+  for (const op of t.ops) {
+    const svc = op.svc;
+    out[op.name] = {
+      service: svc.ident,
+      full: op.o.input ? sample(svc, op.o.input, undefined, "full") : {},
+      minimal: op.o.input ? sample(svc, op.o.input, undefined, "minimal") : {},
+      output: op.o.output ? sample(svc, op.o.output, undefined, "full") : {},
+    };
+  }
+  return JSON.stringify(out, null, 1) + "\n";
+}
+
+// ---------------------------------------------------------------- Rust
+function buildRust(services, t, ts) {
+  const { blob } = t;
+  const L = [];
+  const p = (s) => L.push(s);
+  const b = (x, none) => (x === undefined ? none : String(x));
+  const rustStr = (s) => JSON.stringify(s); // ASCII only (checked), JSON escapes are valid Rust escapes here
+  const shapeIx = t.shapes.length <= 256 ? "u8" : "u16";
+  if (t.errors.length > 255) fail("more than 255 errors");
+  if (t.patterns.length > 254 || t.enums.length > 254) fail("too many patterns or enums");
+
+  p("// @generated by tools/gen-model.mjs from model/kinesisvideo.json and model/kinesis-video-signaling.json.");
+  p("// Do not edit: change the generator or the model and run `node tools/gen-model.mjs`.");
+  p("#![allow(clippy::all)]");
+  p("");
+  p("use super::{ErrorDef, Kind, Member, OneOf, Operation, Service, Shape, Str};");
+  p("");
+  p("/// Index of a shape in [`SHAPES`].");
+  p(`pub(super) type ShapeIx = ${shapeIx};`);
+  p("/// Type of numeric limits; its MIN and MAX mean \"no limit\".");
+  p(`pub(super) type Bound = ${t.boundType};`);
+  p("const N: Bound = Bound::MIN;");
+  p("const X: Bound = Bound::MAX;");
+  p("");
+  p("/// Every member name, enum value, pattern and error name, deduplicated; see [`Str`].");
+  p(`pub(super) static STRINGS: &str = ${rustStr(blob.text)};`);
+  p("");
+  p("/// Structure: a = first member in MEMBERS, b = member count. String: a = pattern + 1, b = enum + 1 (0: none).");
+  p("/// List: a = member shape. Map: a = key shape, b = value shape. min/max: length, size or value limits.");
+  p(`pub(super) static SHAPES: [Shape; ${t.shapes.length}] = [`);
+  t.shapes.forEach((s, i) => {
+    let a = 0;
+    let bb = 0;
+    if (s.kind === "Structure" || s.kind === "List" || s.kind === "Map") {
+      a = s.a;
+      bb = s.b ?? 0;
+    }
+    if (s.kind === "String") {
+      a = s.pattern === undefined ? 0 : s.pattern + 1;
+      bb = s.enum === undefined ? 0 : s.enum + 1;
+    }
+    p(`    /* ${i} */ Shape { kind: Kind::${s.kind}, sensitive: ${s.sensitive}, a: ${a}, b: ${bb}, min: ${b(s.min, "N")}, max: ${b(s.max, "X")} },`);
+  });
+  p("];");
+  p("");
+  p(`pub(super) static MEMBERS: [Member; ${t.members.length}] = [`);
+  for (const m of t.members) p(`    Member { name: ${blob.ref(m.name)}, shape: ${m.shape}, required: ${m.required} }, // ${m.name}`);
+  p("];");
+  p("");
+  p(`pub(super) static PATTERNS: [Str; ${t.patterns.length}] = [`);
+  for (const x of t.patterns) p(`    ${blob.ref(x)}, // ${x}`);
+  p("];");
+  p("");
+  p("/// (first value in ENUM_VALUES, count)");
+  p(`pub(super) static ENUMS: [(u16, u8); ${t.enums.length}] = [`);
+  let ev = 0;
+  for (const e of t.enums) {
+    p(`    (${ev}, ${e.length}),`);
+    ev += e.length;
+  }
+  p("];");
+  p(`pub(super) static ENUM_VALUES: [Str; ${t.enumValues.length}] = [`);
+  for (const v of t.enumValues) p(`    ${blob.ref(v)}, // ${v}`);
+  p("];");
+  p("");
+  p("/// Every modeled exception, sorted by name.");
+  p(`pub(super) static ERRORS: [ErrorDef; ${t.errors.length}] = [`);
+  for (const e of t.errors) p(`    ErrorDef { name: ${blob.ref(e.name)}, status: ${e.status} }, // ${e.name}`);
+  p("];");
+  p("/// Indices into ERRORS, per operation (see Operation::errors / errors_len).");
+  p(`pub(super) static OP_ERRORS: [u8; ${t.opErrors.length}] = [${t.opErrors.join(", ")}];`);
+  p("");
+  p("/// \"One of\" rules: bit i of mask is member i of the structure.");
+  p(`pub(super) static ONE_OF: [OneOf; ${t.oneOf.length}] = [`);
+  for (const r of t.oneOf) {
+    const sh = t.shapes[r.shape];
+    const names = sh.members.filter((_, i) => r.mask & (1 << i)).map((m) => m.name);
+    p(`    OneOf { shape: ${r.shape}, mask: ${r.mask}, exactly: ${r.exactly} }, // ${names.join(" | ")}`);
+  }
+  p("];");
+  p("");
+  p(`pub(super) static OPERATIONS: [Operation; ${t.ops.length}] = [`);
+  t.ops.forEach((op, i) => {
+    const o = op.o;
+    p(`    /* ${i} */ Operation {`);
+    p(`        name: ${rustStr(op.name)}, js_name: ${rustStr(lowerFirst(op.name))}, service: Service::${op.svc.ident},`);
+    p(`        method: ${rustStr(o.method)}, uri: ${rustStr(o.requestUri)},`);
+    p(`        input: ${op.input}, output: ${op.output}, errors: ${op.errStart}, errors_len: ${op.errLen},`);
+    p("    },");
+  });
+  p("];");
+  p("");
+  p("/// Calls `$callback! { rows }` with one row per operation, in the order of `operations()`:");
+  p("/// `(Service, PascalName, jsName, snake_name, \"InputTsType\", \"OutputTsType\", index)`, rows");
+  p("/// separated by commas. Match it with");
+  p("/// `$(($svc:ident, $name:ident, $js:ident, $snake:ident, $input:literal, $output:literal, $ix:literal)),* $(,)?`.");
+  p("#[macro_export]");
+  p("macro_rules! kinesis_video_operations {");
+  p("    ($callback:ident) => {");
+  p("        $callback! {");
+  t.ops.forEach((op, i) => {
+    const inTs = op.o.input ?? `${op.name}Input`;
+    const outTs = op.o.output ?? `${op.name}Output`;
+    p(`            (${op.svc.ident}, ${op.name}, ${lowerFirst(op.name)}, ${snake(op.name)}, ${rustStr(inTs)}, ${rustStr(outTs)}, ${i}),`);
+  });
+  p("        }");
+  p("    };");
+  p("}");
+  p("");
+  if (ts.includes('"##')) fail("TypeScript text contains the raw string terminator");
+  p("/// TypeScript declarations of every input, output, structure, enum and error name.");
+  p("#[cfg(target_arch = \"wasm32\")]");
+  p("#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]");
+  p(`const TS_MODEL: &'static str = r##"`);
+  L.push(ts.trimEnd());
+  p(`"##;`);
+  return L.join("\n") + "\n";
+}
+
+export function generate(root = ROOT) {
+  const services = loadServices(root);
+  const tables = buildTables(services);
+  const ts = buildTypeScript(services, tables);
+  return {
+    "src/model/generated.rs": buildRust(services, tables, ts),
+    "tests/model/examples.json": buildExamples(services, tables),
+  };
+}
+
+export function extractTypeScript(rustSource) {
+  const m = /r##"\n([\s\S]*?)\n"##;/.exec(rustSource);
+  return m ? m[1] + "\n" : null;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const files = generate();
+  const check = process.argv.includes("--check");
+  let stale = 0;
+  for (const [rel, text] of Object.entries(files)) {
+    const path = join(ROOT, rel);
+    let cur = null;
+    try {
+      cur = readFileSync(path, "utf8");
+    } catch {}
+    if (cur === text) continue;
+    if (check) {
+      console.error(`${rel} is out of date: run node tools/gen-model.mjs`);
+      stale++;
+    } else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      console.log(`wrote ${rel}`);
+    }
+  }
+  if (stale) process.exit(1);
+}
