@@ -25,6 +25,7 @@
 //! The module is pure Rust with no dependencies and avoids `format!` and
 //! `Debug` formatting to keep the WebAssembly output small.
 
+use crate::prelude::*;
 use core::fmt;
 
 /// Inputs of the rule set: `Region`, `UseFIPS`, `UseDualStack` and `Endpoint`.
@@ -66,6 +67,7 @@ impl fmt::Debug for EndpointError {
     }
 }
 
+#[cfg(feature = "std")]
 impl std::error::Error for EndpointError {}
 
 const FIPS_WITH_CUSTOM_ENDPOINT: EndpointError =

@@ -2,7 +2,38 @@
 //!
 //! Data flows one way: JS input → validate → serialize → sign → fetch → parse → typed JS output.
 //! `sigv4` is pure Rust and is tested natively; everything that touches JS lives under `js`.
+//!
+//! The npm package is built without the `std` feature: a `no_std` module whose panic handler is a
+//! bare trap, which keeps Rust's panic-message formatting out of the download. Code never
+//! relies on panicking; every `Result` is handled.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+/// What `std`'s prelude would give; modules `use crate::prelude::*` so they build both ways.
+#[allow(unused_imports)]
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod endpoint;
 pub mod model;
 pub mod sigv4;
+
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod runtime {
+    #[global_allocator]
+    static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo) -> ! {
+        core::arch::wasm32::unreachable()
+    }
+}

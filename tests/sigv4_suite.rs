@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Runs the official AWS SigV4 test suite (../shared/reference/sigv4-testsuite/v4) through the
 //! signer, comparing every stage: canonical request, string to sign, signature, signed request.
 

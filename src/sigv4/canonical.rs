@@ -1,5 +1,6 @@
 //! The canonical request: URI, query string, headers and payload hash in SigV4's exact text form.
 
+use crate::prelude::*;
 use super::SigningError;
 
 /// An `http(s)://` or `ws(s)://` URL split as written, without re-encoding anything.
@@ -16,28 +17,24 @@ pub struct UrlParts<'a> {
 
 impl<'a> UrlParts<'a> {
     pub fn parse(url: &'a str) -> Result<Self, SigningError> {
-        let Some(sep) = url.find("://") else {
+        let Some((scheme, rest)) = url.split_once(':') else {
             return Err(SigningError("url: must be an absolute http(s):// or ws(s):// URL"));
         };
-        let scheme = &url[..sep];
         if !["http", "https", "ws", "wss"].iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
             return Err(SigningError("url: scheme must be http, https, ws or wss"));
         }
-        let rest = &url[sep + 3..];
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let mut authority = &rest[..end];
-        if let Some(at) = authority.rfind('@') {
-            authority = &authority[at + 1..];
-        }
+        let Some(rest) = rest.strip_prefix("//") else {
+            return Err(SigningError("url: must be an absolute http(s):// or ws(s):// URL"));
+        };
+        // Split points are ASCII, so every slice below is on a character boundary.
+        let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+        let (authority, rest) = rest.split_at(end);
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
         if authority.is_empty() || authority.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(SigningError("url: must have a valid host"));
         }
-        let rest = &rest[end..];
-        let rest = rest.find('#').map_or(rest, |i| &rest[..i]);
-        let (path, query) = match rest.find('?') {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => (rest, ""),
-        };
+        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         Ok(UrlParts { scheme, authority, path, query })
     }
 
@@ -126,19 +123,45 @@ fn normalize_path(path: &str) -> String {
     }
     let mut out = String::with_capacity(path.len());
     out.push('/');
-    out.push_str(&segments.join("/"));
+    for (i, seg) in segments.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(seg);
+    }
     if path.ends_with('/') && !segments.is_empty() {
         out.push('/');
     }
     out
 }
 
+/// A stable insertion sort: the lists signed here are short, and the standard library's sorts
+/// would add several kilobytes of wasm per element type.
+pub(crate) fn sort_by_key<T, K: Ord + ?Sized>(v: &mut [T], key: impl Fn(&T) -> &K) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// Lowercase, sorted, de-duplicated header names joined by `;`.
 pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
     let mut v: Vec<&str> = names.collect();
-    v.sort_unstable();
-    v.dedup();
-    v.join(";")
+    sort_by_key(&mut v, |n| *n);
+    let mut out = String::with_capacity(64);
+    for (i, n) in v.iter().enumerate() {
+        if i > 0 && v.get(i - 1) == Some(n) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(';');
+        }
+        out.push_str(n);
+    }
+    out
 }
 
 /// Trims and folds runs of whitespace (including line breaks of folded values) into one space.
@@ -157,7 +180,7 @@ fn canonical_value(v: &str, out: &mut String) {
 /// Input names must already be lowercase; the result is sorted by name.
 fn group_headers<'h>(headers: impl Iterator<Item = (&'h str, &'h str)>) -> Vec<(&'h str, String)> {
     let mut v: Vec<(&str, &str)> = headers.collect();
-    v.sort_by(|a, b| a.0.cmp(b.0)); // stable: keeps the order of repeated names
+    sort_by_key(&mut v, |h| h.0); // stable: keeps the order of repeated names
     let mut out: Vec<(&str, String)> = Vec::with_capacity(v.len());
     for (name, value) in v {
         match out.last_mut() {
@@ -246,7 +269,7 @@ impl<'a> CanonicalRequest<'a> {
             encode_strict(v.as_bytes(), &mut ev);
             pairs.push((ek, ev));
         }
-        pairs.sort_unstable();
+        sort_by_key(&mut pairs, |p| p);
         let mut query = String::with_capacity(url.query.len() + 64);
         for (i, (k, v)) in pairs.iter().enumerate() {
             if i > 0 {

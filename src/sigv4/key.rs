@@ -1,5 +1,6 @@
 //! HMAC-SHA256, the SigV4 signing-key derivation and its cache. Knows nothing about HTTP.
 
+use crate::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -60,6 +61,10 @@ pub struct SigningKeyCache {
 const CACHE_SIZE: usize = 4;
 
 impl SigningKeyCache {
+    pub const fn new() -> Self {
+        SigningKeyCache { entries: Vec::new(), next: 0 }
+    }
+
     pub fn key(&mut self, secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
         let secret_hash: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         let hit = self.entries.iter().find(|e| {

@@ -12,6 +12,7 @@ pub use canonical::{encode_strict, CanonicalRequest, UrlParts};
 pub use key::{hex, sha256_hex, SigningKeyCache};
 pub use time::AmzDate;
 
+use crate::prelude::*;
 use core::fmt;
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";

@@ -50,7 +50,10 @@ impl AmzDate {
 
     /// From JS epoch milliseconds (`Date.getTime()`), rounding down to the second.
     pub fn from_epoch_millis(ms: f64) -> Self {
-        Self::from_epoch_seconds((ms / 1000.0).floor() as i64)
+        // `f64::floor` is not in `core`; truncate, then step down for negative fractions.
+        let secs = ms / 1000.0;
+        let t = secs as i64;
+        Self::from_epoch_seconds(if (t as f64) > secs { t - 1 } else { t })
     }
 
     pub fn as_str(&self) -> &str {

@@ -1,0 +1,63 @@
+# kinesis-video-wasm: `make demo` and `make test` are all a newcomer needs; `setup` runs first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM := target/$(WASM_TARGET)/release/kinesis_video_wasm.wasm
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
+# Measured: -Oz with no inlining of single-caller functions gives the smallest gzip.
+WASM_OPT_FLAGS := -Oz --one-caller-inline-max-function-size 0 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+
+.PHONY: setup pkg test test-native test-wasm test-node bench local-endpoint demo clean
+
+## setup: install what is missing (quiet when everything is present)
+setup: node_modules/.setup-stamp
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@command -v wasm-pack >/dev/null || cargo install --locked wasm-pack
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install --locked --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+	@python3 -c 'import moto, flask_cors' 2>/dev/null || python3 -m pip install -q -r tests/requirements.txt
+
+node_modules/.setup-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## pkg: build the npm package into pkg/
+pkg: setup
+	cargo build --release --target $(WASM_TARGET) --no-default-features
+	rm -rf build/bindgen pkg
+	mkdir -p build/bindgen pkg
+	wasm-bindgen --target web --out-dir build/bindgen $(WASM)
+	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) build/bindgen/kinesis_video_wasm_bg.wasm -o pkg/kinesis_video_wasm_bg.wasm
+	cp build/bindgen/kinesis_video_wasm.js build/bindgen/kinesis_video_wasm.d.ts npm/node.js npm/package.json npm/README.md pkg/
+	node tools/check-pkg.mjs
+
+## test: every test of the project
+test: test-native test-wasm test-node
+
+test-native: setup
+	cargo test --all-targets
+
+test-wasm: setup
+	wasm-pack test --headless --chrome
+	wasm-pack test --node
+
+test-node: pkg
+	node --test --test-concurrency=1 tests/
+
+## bench: signing speed and package size against the reference SDKs
+bench: pkg
+	node bench/sign.mjs
+	node bench/size.mjs
+
+## local-endpoint: a local Kinesis Video endpoint on 127.0.0.1:$KVS_LOCAL_PORT (default 4567)
+local-endpoint: setup
+	node tests/local-endpoint/cli.mjs
+
+clean:
+	rm -rf build pkg target

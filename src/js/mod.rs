@@ -1,0 +1,8 @@
+//! The thin JS layer: converts JS values to Rust and back, and nothing else. Every failure
+//! becomes a thrown JS `Error` naming the field; nothing here may panic (a wasm panic aborts the
+//! whole module).
+
+mod convert;
+mod signer;
+
+pub use convert::*;
