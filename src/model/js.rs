@@ -6,8 +6,10 @@ use super::{
     enum_values, has_max, has_min, members, one_of_rules, pattern_of, pattern_text, push_int, shape, text,
     Kind, Operation, Shape, ValidationError,
 };
+#[allow(unused_imports)]
+use crate::prelude::*;
+use core::cell::RefCell;
 use js_sys::{Array, Date, Math, Object, Reflect, RegExp, JSON};
-use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 const I32_MIN: f64 = -2147483648.0;
@@ -148,7 +150,7 @@ fn one_of_error(ix: ShapeIx, mask: u32, exactly: bool, path: &mut String) -> Val
     e
 }
 
-fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, ValidationError> {
+pub(super) fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, ValidationError> {
     let sh = shape(ix);
     match sh.kind {
         Kind::Structure => {
@@ -171,7 +173,8 @@ fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, Validat
                 _ => return Err(fail(path, &["must be a finite number"])),
             };
             if sh.kind != Kind::Double {
-                if n.trunc() != n {
+                // n % 1.0 needs no std float functions (trunc is std-only).
+                if n % 1.0 != 0.0 {
                     return Err(fail(path, &["must be an integer"]));
                 }
                 let (lo, hi) = if sh.kind == Kind::Integer { (I32_MIN, I32_MAX) } else { (-SAFE_MAX, SAFE_MAX) };
@@ -311,30 +314,31 @@ fn check_string(sh: &Shape, s: &str, path: &str) -> Result<(), ValidationError> 
     Ok(())
 }
 
-thread_local! {
-    static PATTERN_CACHE: RefCell<Vec<Option<RegExp>>> = const { RefCell::new(Vec::new()) };
-}
+/// Compiled patterns, by pattern index. wasm32 without the atomics feature is single-threaded, so a
+/// plain static (no `thread_local!`, which needs std) is enough.
+struct PatternCache(RefCell<Vec<Option<RegExp>>>);
+// SAFETY: only used on single-threaded wasm32 (see the cfg below); JS values never cross threads.
+unsafe impl Sync for PatternCache {}
+#[cfg(target_feature = "atomics")]
+compile_error!("the pattern cache assumes single-threaded wasm32");
+static PATTERN_CACHE: PatternCache = PatternCache(RefCell::new(Vec::new()));
 
 /// The compiled pattern `i` (flag `u`), compiled on first use and cached.
 pub(super) fn pattern_regexp(i: usize) -> RegExp {
-    let cached = PATTERN_CACHE
-        .try_with(|c| c.try_borrow().ok().and_then(|v| v.get(i).cloned().flatten()))
-        .ok()
-        .flatten();
-    if let Some(re) = cached {
-        return re;
+    if let Ok(v) = PATTERN_CACHE.0.try_borrow() {
+        if let Some(Some(re)) = v.get(i) {
+            return re.clone();
+        }
     }
     let re = RegExp::new(pattern_text(i), "u");
-    let _ = PATTERN_CACHE.try_with(|c| {
-        if let Ok(mut v) = c.try_borrow_mut() {
-            if v.len() <= i {
-                v.resize(i + 1, None);
-            }
-            if let Some(slot) = v.get_mut(i) {
-                *slot = Some(re.clone());
-            }
+    if let Ok(mut v) = PATTERN_CACHE.0.try_borrow_mut() {
+        if v.len() <= i {
+            v.resize(i + 1, None);
         }
-    });
+        if let Some(slot) = v.get_mut(i) {
+            *slot = Some(re.clone());
+        }
+    }
     re
 }
 

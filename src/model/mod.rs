@@ -20,6 +20,8 @@ mod js;
 #[cfg(target_arch = "wasm32")]
 pub use js::{parse_output, serialize_input};
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use generated::{Bound, ShapeIx};
 use generated::{ENUMS, ENUM_VALUES, ERRORS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS};
 
@@ -250,3 +252,5 @@ fn push_int(out: &mut String, n: i64) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod wasm_tests;

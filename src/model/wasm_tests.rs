@@ -1,0 +1,42 @@
+//! Interpreter internals on JS values (`wasm-pack test --node -- --lib`).
+
+use super::generated::{ShapeIx, PATTERNS, SHAPES};
+use super::js::{pattern_regexp, value};
+use super::{pattern_text, Kind};
+use js_sys::{Array, Date, Reflect, RegExp};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn every_pattern_compiles_with_the_u_flag() {
+    let ctor = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp")).unwrap();
+    let ctor: js_sys::Function = ctor.into();
+    for i in 0..PATTERNS.len() {
+        let args = Array::of2(&JsValue::from_str(pattern_text(i)), &JsValue::from_str("u"));
+        let re = Reflect::construct(&ctor, &args);
+        assert!(re.is_ok(), "pattern {} does not compile", pattern_text(i));
+        let cached: RegExp = pattern_regexp(i);
+        assert_eq!(cached.source(), RegExp::new(pattern_text(i), "u").source());
+        assert!(cached.unicode());
+        // cached: the same object the second time
+        assert!(JsValue::from(pattern_regexp(i)) == JsValue::from(cached));
+    }
+}
+
+fn timestamp_shape() -> ShapeIx {
+    SHAPES.iter().position(|s| s.kind == Kind::Timestamp).unwrap() as ShapeIx
+}
+
+#[wasm_bindgen_test]
+fn timestamps_serialize_as_epoch_seconds() {
+    let ix = timestamp_shape();
+    let mut path = String::from("At");
+    let d = Date::new(&JsValue::from_f64(1700000000500.0));
+    assert_eq!(value(ix, &d.into(), &mut path).unwrap().as_f64(), Some(1700000000.5));
+    assert_eq!(value(ix, &JsValue::from_f64(1700000000.0), &mut path).unwrap().as_f64(), Some(1700000000.0));
+    let bad = Date::new(&JsValue::from_str("nope"));
+    let e = value(ix, &bad.into(), &mut path).unwrap_err();
+    assert_eq!(e.message, "At: must be a valid Date or a number of epoch seconds");
+    assert!(value(ix, &JsValue::from_str("2023-01-01"), &mut path).is_err());
+    assert!(value(ix, &JsValue::from_f64(f64::INFINITY), &mut path).is_err());
+}
