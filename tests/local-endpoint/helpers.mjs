@@ -25,6 +25,20 @@ export function startTestEndpoint(options = {}) {
   return startLocalEndpoint({ activationDelayMs: 60, deletionDelayMs: 60, ...options });
 }
 
+/**
+ * A server clock that tests move forward instead of waiting: the lifecycle of resources follows
+ * it, while requests are still signed with the real time (a few minutes apart at most).
+ */
+export function testClock() {
+  let offsetMs = 0;
+  return {
+    now: () => Date.now() + offsetMs,
+    advance(ms) {
+      offsetMs += ms;
+    },
+  };
+}
+
 export function credentialsOf(endpoint) {
   return { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey };
 }

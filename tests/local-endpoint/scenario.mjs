@@ -2,6 +2,8 @@
 // run by the model conformance test (raw signed requests) and the SDK test (the AWS SDK for JS).
 // `api` adapts a client: call(operation, input), signaling(operation, input, httpsEndpoint),
 // and epochMs(timestamp) since raw bodies carry epoch seconds and the SDK gives Dates.
+// The endpoint runs on a test clock with long lifecycle delays: states that last "a while" on the
+// service (CREATING, SYNCING, DELETING) are checked at leisure, then `elapse()` moves past them.
 import assert from "node:assert/strict";
 import { openSignaling, payloadOf, presignSignalingUrl, waitUntil } from "./helpers.mjs";
 
@@ -43,11 +45,15 @@ async function rejectsWith(promise, name) {
 }
 
 /** Runs the scenario against an endpoint at `url` (HTTP base) for `accountId`, region us-west-2. */
-export async function runScenario(api, { url, accountId, credentials }) {
+export async function runScenario(api, { url, accountId, credentials, elapse }) {
   const { call } = api;
   const region = "us-west-2";
   const describe = async (name) => (await call("DescribeStream", { StreamName: name })).StreamInfo;
-  const waitActive = (name) => waitUntil(async () => (await describe(name)).Status === "ACTIVE");
+  const afterDelays = (check) => {
+    elapse();
+    return waitUntil(check, { timeoutMs: 1000 });
+  };
+  const waitActive = (name) => afterDelays(async () => (await describe(name)).Status === "ACTIVE");
 
   // ---- streams: create, CREATING → ACTIVE, duplicates, validation --------------------------
   const { StreamARN: cameraArn } = await call("CreateStream", {
@@ -172,13 +178,13 @@ export async function runScenario(api, { url, accountId, credentials }) {
   assert.equal(started.SyncStatus, "SYNCING");
   assert.deepEqual(present(started.EdgeConfig), EDGE_CONFIG);
   await rejectsWith(call("StartEdgeConfigurationUpdate", { StreamName: "camera-1", EdgeConfig: EDGE_CONFIG }), "ResourceInUseException");
-  await waitUntil(async () => (await call("DescribeEdgeConfiguration", { StreamARN: cameraArn })).SyncStatus === "IN_SYNC");
+  await afterDelays(async () => (await call("DescribeEdgeConfiguration", { StreamARN: cameraArn })).SyncStatus === "IN_SYNC");
   const edges = await call("ListEdgeAgentConfigurations", { HubDeviceArn: HUB, MaxResults: 10 });
   assert.deepEqual(edges.EdgeConfigs.map((e) => e.StreamName), ["camera-1"]);
   assert.equal((await call("ListEdgeAgentConfigurations", { HubDeviceArn: `${HUB}-other` })).EdgeConfigs.length, 0);
   await call("DeleteEdgeConfiguration", { StreamName: "camera-1" });
   assert.equal((await call("DescribeEdgeConfiguration", { StreamName: "camera-1" })).SyncStatus, "DELETING");
-  await waitUntil(() =>
+  await afterDelays(() =>
     call("DescribeEdgeConfiguration", { StreamName: "camera-1" }).then(
       () => false,
       (error) => error.name === "StreamEdgeConfigurationNotFoundException",
@@ -196,7 +202,7 @@ export async function runScenario(api, { url, accountId, credentials }) {
   assert.equal(channel.SingleMasterConfiguration.MessageTtlSeconds, 60);
   assert.equal(channel.ChannelStatus, "CREATING");
   await rejectsWith(call("GetSignalingChannelEndpoint", { ChannelARN: channelArn }), "ResourceInUseException");
-  await waitUntil(async () => (await call("DescribeSignalingChannel", { ChannelARN: channelArn })).ChannelInfo.ChannelStatus === "ACTIVE");
+  await afterDelays(async () => (await call("DescribeSignalingChannel", { ChannelARN: channelArn })).ChannelInfo.ChannelStatus === "ACTIVE");
   await call("CreateSignalingChannel", { ChannelName: "gate-1" });
   const listed = await call("ListSignalingChannels", { ChannelNameCondition: { ComparisonOperator: "BEGINS_WITH", ComparisonValue: "door" } });
   assert.deepEqual(listed.ChannelInfoList.map((c) => c.ChannelName), ["door-1"]);
@@ -281,7 +287,7 @@ export async function runScenario(api, { url, accountId, credentials }) {
   await rejectsWith(call("DeleteSignalingChannel", { ChannelARN: channelArn, CurrentVersion: "stale" }), "VersionMismatchException");
   await call("DeleteSignalingChannel", { ChannelARN: channelArn });
   assert.equal((await call("DescribeSignalingChannel", { ChannelARN: channelArn })).ChannelInfo.ChannelStatus, "DELETING");
-  await waitUntil(() =>
+  await afterDelays(() =>
     call("DescribeSignalingChannel", { ChannelARN: channelArn }).then(
       () => false,
       (error) => error.name === "ResourceNotFoundException",
@@ -292,6 +298,6 @@ export async function runScenario(api, { url, accountId, credentials }) {
   await call("DeleteStream", { StreamARN: cameraArn, CurrentVersion: info.Version });
   assert.equal((await describe("camera-1")).Status, "DELETING");
   await rejectsWith(call("CreateStream", { StreamName: "camera-1" }), "ResourceInUseException");
-  await waitUntil(() => describe("camera-1").then(() => false, (error) => error.name === "ResourceNotFoundException"));
+  await afterDelays(() => describe("camera-1").then(() => false, (error) => error.name === "ResourceNotFoundException"));
   await rejectsWith(call("DeleteStream", { StreamARN: cameraArn }), "ResourceNotFoundException");
 }
