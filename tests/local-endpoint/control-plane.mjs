@@ -203,8 +203,12 @@ export class ControlPlane {
     return { slice, token };
   }
 
+  sortedByName(collection) {
+    return [...collection.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   filtered(collection, condition, context) {
-    const resources = [...collection.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const resources = this.sortedByName(collection);
     if (!condition) return resources;
     if (condition.ComparisonOperator === undefined || condition.ComparisonValue === undefined) {
       fail(context.errorForArgument, "A name condition needs both ComparisonOperator and ComparisonValue.");
@@ -440,7 +444,7 @@ export class ControlPlane {
 
   opListEdgeAgentConfigurations(input, context) {
     const configured = [];
-    for (const stream of this.filtered(this.space(context.region).streams, undefined, context)) {
+    for (const stream of this.sortedByName(this.space(context.region).streams)) {
       const edge = stream.goneAt === null ? this.edgeOf(stream) : undefined;
       if (edge && edge.edgeConfig.HubDeviceArn === input.HubDeviceArn) configured.push({ stream, edge });
     }

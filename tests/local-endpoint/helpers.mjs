@@ -117,7 +117,10 @@ export function checkOutputShape(model, shapeName, value, path = "$", problems =
   const problem = (text) => problems.push(`${path}: ${text}`);
   switch (shape.type) {
     case "structure": {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return problem(`expected a ${shapeName} object`), problems;
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        problem(`expected a ${shapeName} object`);
+        return problems;
+      }
       for (const key of Object.keys(value)) if (!(key in shape.members)) problem(`unknown member ${key}`);
       for (const [member, spec] of Object.entries(shape.members)) {
         if (!(member in value)) problem(`member ${member} is missing (absent members are sent as null)`);
@@ -128,27 +131,39 @@ export function checkOutputShape(model, shapeName, value, path = "$", problems =
       break;
     }
     case "list":
-      if (!Array.isArray(value)) return problem("expected a list"), problems;
+      if (!Array.isArray(value)) {
+        problem("expected a list");
+        return problems;
+      }
       if (shape.min !== undefined && value.length < shape.min) problem(`fewer than ${shape.min} items`);
       if (shape.max !== undefined && value.length > shape.max) problem(`more than ${shape.max} items`);
       value.forEach((item, i) => checkOutputShape(model, shape.member.shape, item, `${path}[${i}]`, problems));
       break;
     case "map":
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return problem("expected a map"), problems;
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        problem("expected a map");
+        return problems;
+      }
       for (const [key, item] of Object.entries(value)) {
         checkOutputShape(model, shape.key.shape, key, `${path}{key ${key}}`, problems);
         checkOutputShape(model, shape.value.shape, item, `${path}.${key}`, problems);
       }
       break;
     case "string":
-      if (typeof value !== "string") return problem(`expected a string, got ${JSON.stringify(value)}`), problems;
+      if (typeof value !== "string") {
+        problem(`expected a string, got ${JSON.stringify(value)}`);
+        return problems;
+      }
       if (shape.enum && !shape.enum.includes(value)) problem(`${value} is not one of ${shape.enum.join(", ")}`);
       if (shape.min !== undefined && value.length < shape.min) problem(`shorter than ${shape.min}`);
       if (shape.max !== undefined && value.length > shape.max) problem(`longer than ${shape.max}`);
       break;
     case "integer":
     case "long":
-      if (!Number.isInteger(value)) return problem(`expected an integer, got ${JSON.stringify(value)}`), problems;
+      if (!Number.isInteger(value)) {
+        problem(`expected an integer, got ${JSON.stringify(value)}`);
+        return problems;
+      }
       if (shape.min !== undefined && value < shape.min) problem(`below ${shape.min}`);
       if (shape.max !== undefined && value > shape.max) problem(`above ${shape.max}`);
       break;

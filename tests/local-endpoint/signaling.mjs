@@ -6,6 +6,7 @@ import { WebSocketServer } from "ws";
 import { canonicalHeaderValues, parseQuery } from "./auth.mjs";
 import { endpointId } from "./control-plane.mjs";
 import { AuthError, ServiceError } from "./errors.mjs";
+import { signalingModel } from "./model.mjs";
 
 const ACTIONS = new Set(["SDP_OFFER", "SDP_ANSWER", "ICE_CANDIDATE"]);
 const CLIENT_ID = /^[a-zA-Z0-9_.-]{1,256}$/;
@@ -40,14 +41,6 @@ function refuse(socket, status, name, message, bodyKey) {
       "Connection: close\r\n\r\n" +
       body,
   );
-}
-
-class HandshakeError extends Error {
-  constructor(status, name, message) {
-    super(message);
-    this.status = status;
-    this.name = name;
-  }
 }
 
 export class Signaling {
@@ -138,7 +131,8 @@ export class Signaling {
       const accepted = await this.checkHandshake(request);
       this.wss.handleUpgrade(request, socket, head, (ws) => this.attach(ws, accepted));
     } catch (error) {
-      if (error instanceof HandshakeError) refuse(socket, error.status, error.name, error.message, "Message");
+      // Handshake failures answer with the signaling model's statuses (400, 404); signature problems 403.
+      if (error instanceof ServiceError) refuse(socket, signalingModel.shapes[error.name].error.httpStatusCode, error.name, error.message, "Message");
       else if (error instanceof AuthError) refuse(socket, 403, "AccessDeniedException", error.message, "message");
       else {
         console.error("local endpoint: WebSocket handshake failed:", error);
@@ -150,9 +144,7 @@ export class Signaling {
   async checkHandshake(request) {
     const [path, rawQuery = ""] = request.url.split(/\?(.*)/s);
     const match = WSS_PATH.exec(path);
-    if (!match || request.method !== "GET") {
-      throw new HandshakeError(404, "ResourceNotFoundException", `No signaling endpoint serves ${path}.`);
-    }
+    if (!match || request.method !== "GET") throw new ServiceError("ResourceNotFoundException", `No signaling endpoint serves ${path}.`);
     const query = parseQuery(rawQuery);
     const identity = await this.options.verifier.verify({
       method: request.method,
@@ -163,24 +155,18 @@ export class Signaling {
     const param = (name) => query.find(([key]) => key === name)?.[1];
     const role = match[1] === "m" ? "MASTER" : "VIEWER";
     const channelArn = param("X-Amz-ChannelARN");
-    if (!channelArn) throw new HandshakeError(400, "InvalidArgumentException", "X-Amz-ChannelARN is required.");
+    if (!channelArn) throw new ServiceError("InvalidArgumentException", "X-Amz-ChannelARN is required.");
     const clientId = param("X-Amz-ClientId");
     if (role === "VIEWER") {
-      if (!clientId) throw new HandshakeError(400, "InvalidArgumentException", "X-Amz-ClientId is required for a viewer.");
+      if (!clientId) throw new ServiceError("InvalidArgumentException", "X-Amz-ClientId is required for a viewer.");
       if (!CLIENT_ID.test(clientId) || clientId.startsWith("AWS_")) {
-        throw new HandshakeError(400, "InvalidArgumentException", `X-Amz-ClientId '${clientId}' is not valid: [a-zA-Z0-9_.-]{1,256}, not starting with AWS_.`);
+        throw new ServiceError("InvalidArgumentException", `X-Amz-ClientId '${clientId}' is not valid: [a-zA-Z0-9_.-]{1,256}, not starting with AWS_.`);
       }
     }
-    const channel = this.controlPlane.channelByArn(identity.region, channelArn);
-    if (!channel || this.controlPlane.status(channel) !== "ACTIVE") {
-      throw new HandshakeError(404, "ResourceNotFoundException", "The requested channel is not found or not active.");
-    }
-    if (match[2] !== endpointId(channel.arn)) {
-      throw new HandshakeError(400, "InvalidArgumentException", `This endpoint does not serve the channel ${channelArn}.`);
-    }
+    const channel = this.activeChannel(identity.region, channelArn, { endpointId: match[2] });
     const session = this.session(channel.arn);
     if (role === "VIEWER" && !session.viewers.has(clientId) && session.viewers.size >= MAX_VIEWERS) {
-      throw new HandshakeError(400, "ClientLimitExceededException", `The channel already has ${MAX_VIEWERS} viewers.`);
+      throw new ServiceError("ClientLimitExceededException", `The channel already has ${MAX_VIEWERS} viewers.`);
     }
     return { channel, session, role, clientId: role === "VIEWER" ? clientId : undefined };
   }
