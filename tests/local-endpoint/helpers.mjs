@@ -39,6 +39,17 @@ export function testClock() {
   };
 }
 
+/**
+ * An endpoint for the shared scenario: long lifecycle delays on a test clock, so transient
+ * states (CREATING, SYNCING, DELETING) last while they are checked, and `elapse()` ends them.
+ */
+export async function startScenarioEndpoint() {
+  const delayMs = 10000;
+  const clock = testClock();
+  const endpoint = await startTestEndpoint({ now: clock.now, activationDelayMs: delayMs, deletionDelayMs: delayMs });
+  return { endpoint, elapse: () => clock.advance(delayMs + 1) };
+}
+
 export function credentialsOf(endpoint) {
   return { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey };
 }

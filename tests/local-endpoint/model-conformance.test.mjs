@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { AUTH_ERROR_NAMES } from "./auth.mjs";
-import { credentialsOf, checkOutputShape, errorName, referenceModel, signedRequest, startTestEndpoint, rawHttp, testClock } from "./helpers.mjs";
+import { credentialsOf, checkOutputShape, errorName, referenceModel, signedRequest, startScenarioEndpoint, rawHttp } from "./helpers.mjs";
 import { runScenario } from "./scenario.mjs";
 import { controlModel } from "./model.mjs";
 import { validateInput } from "./validate.mjs";
@@ -12,14 +12,12 @@ const controlReference = referenceModel("kinesisvideo");
 const signalingReference = referenceModel("kinesis-video-signaling");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const LIFECYCLE_DELAY_MS = 10000;
-const clock = testClock();
 let endpoint;
+let elapse;
 before(async () => {
-  endpoint = await startTestEndpoint({ now: clock.now, activationDelayMs: LIFECYCLE_DELAY_MS, deletionDelayMs: LIFECYCLE_DELAY_MS });
+  ({ endpoint, elapse } = await startScenarioEndpoint());
 });
 after(() => endpoint.close());
-const elapse = () => clock.advance(LIFECYCLE_DELAY_MS + 1);
 
 /** The scenario's client: raw signed requests, every answer kept for checking. */
 function recordingApi(answers) {

@@ -4,17 +4,15 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as KinesisVideo from "@aws-sdk/client-kinesis-video";
 import * as Signaling from "@aws-sdk/client-kinesis-video-signaling";
-import { credentialsOf, REGION, referenceModel, startTestEndpoint, testClock } from "./helpers.mjs";
+import { credentialsOf, REGION, referenceModel, startScenarioEndpoint } from "./helpers.mjs";
 import { runScenario } from "./scenario.mjs";
 
-const LIFECYCLE_DELAY_MS = 10000;
-const clock = testClock();
 let endpoint;
+let elapse;
 before(async () => {
-  endpoint = await startTestEndpoint({ now: clock.now, activationDelayMs: LIFECYCLE_DELAY_MS, deletionDelayMs: LIFECYCLE_DELAY_MS });
+  ({ endpoint, elapse } = await startScenarioEndpoint());
 });
 after(() => endpoint.close());
-const elapse = () => clock.advance(LIFECYCLE_DELAY_MS + 1);
 
 test("a scenario across all 32 operations through the AWS SDK", { timeout: 30000 }, async () => {
   const credentials = credentialsOf(endpoint);

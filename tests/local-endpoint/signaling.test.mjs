@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Role, SignalingClient, SigV4RequestSigner } from "amazon-kinesis-video-streams-webrtc";
 import { WebSocket } from "ws";
-import { credentialsOf, openSignaling, payloadOf, presignSignalingUrl, signedRequest, startTestEndpoint, waitUntil } from "./helpers.mjs";
+import { credentialsOf, openSignaling, payloadOf, presignSignalingUrl, signedRequest, startTestEndpoint, testClock, waitUntil } from "./helpers.mjs";
 
 let endpoint;
 let credentials;
-let clockOffsetMs = 0;
+const clock = testClock();
 before(async () => {
-  endpoint = await startTestEndpoint({ now: () => Date.now() + clockOffsetMs });
+  endpoint = await startTestEndpoint({ now: clock.now });
   credentials = credentialsOf(endpoint);
 });
 after(() => endpoint.close());
@@ -147,14 +147,10 @@ test("messages to an absent master are held for the channel's MessageTtlSeconds;
   // Past the TTL (the server clock moves 6 s ahead), held messages are dropped.
   viewer.send({ action: "SDP_OFFER", messagePayload: offer });
   await viewer.quiet(100);
-  clockOffsetMs = 6000;
-  try {
-    const late = await channel.master();
-    await late.quiet();
-    await late.close();
-  } finally {
-    clockOffsetMs = 0;
-  }
+  clock.advance(6000);
+  const late = await channel.master();
+  await late.quiet();
+  await late.close();
   await viewer.close();
 });
 
