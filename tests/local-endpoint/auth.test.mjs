@@ -28,7 +28,7 @@ before(async () => {
     });
     endpoints[Role] = response.json.ResourceEndpointList[0].ResourceEndpoint;
   }
-});
+}, { timeout: 10000 });
 after(() => endpoint.close());
 
 function assertRefused(response, status, name, message) {
@@ -41,18 +41,18 @@ function assertRefused(response, status, name, message) {
 
 const listStreams = (options) => signedRequest(`${endpoint.url}/listStreams`, { credentials, ...options });
 
-test("a correctly signed request is accepted, with or without a session token", async () => {
+test("a correctly signed request is accepted, with or without a session token", { timeout: 10000 }, async () => {
   assert.equal((await listStreams()).status, 200);
   const withToken = await listStreams({ credentials: { ...credentials, sessionToken: "FwoGZXIvYXdzEXAMPLETOKEN//+=" } });
   assert.equal(withToken.status, 200, withToken.text);
 });
 
-test("a tampered body is refused", async () => {
+test("a tampered body is refused", { timeout: 10000 }, async () => {
   const response = await listStreams({ body: { MaxResults: 5 }, tamper: (req) => (req.body = JSON.stringify({ MaxResults: 6 })) });
   assertRefused(response, 403, "InvalidSignatureException", MISMATCH);
 });
 
-test("a tampered signed header or a signed payload hash that lies about the body is refused", async () => {
+test("a tampered signed header or a signed payload hash that lies about the body is refused", { timeout: 10000 }, async () => {
   const header = await listStreams({ tamper: (req) => (req.headers["content-type"] = "application/x-amz-json-1.1") });
   assertRefused(header, 403, "InvalidSignatureException", MISMATCH);
   const hash = await listStreams({
@@ -65,7 +65,7 @@ test("a tampered signed header or a signed payload hash that lies about the body
   assertRefused(hash, 403, "InvalidSignatureException", MISMATCH);
 });
 
-test("a wrong secret is refused; an unknown key is unrecognized", async () => {
+test("a wrong secret is refused; an unknown key is unrecognized", { timeout: 10000 }, async () => {
   assertRefused(await listStreams({ credentials: { ...credentials, secretAccessKey: "not-the-secret" } }), 403, "InvalidSignatureException", MISMATCH);
   assertRefused(
     await listStreams({ credentials: { accessKeyId: "AKIANOBODY0000000000", secretAccessKey: "x" } }),
@@ -75,7 +75,7 @@ test("a wrong secret is refused; an unknown key is unrecognized", async () => {
   );
 });
 
-test("a date more than 5 minutes off the server clock is refused in the service's words", async () => {
+test("a date more than 5 minutes off the server clock is refused in the service's words", { timeout: 10000 }, async () => {
   const past = await listStreams({ signingDate: new Date(Date.now() - 6 * 60 * 1000) });
   assertRefused(past, 403, "InvalidSignatureException", new RegExp(`^Signature expired: ${AMZ_DATE} is now earlier than ${AMZ_DATE} \\(${AMZ_DATE} - 5 min\\.\\)$`));
   const future = await listStreams({ signingDate: new Date(Date.now() + 6 * 60 * 1000) });
@@ -83,7 +83,7 @@ test("a date more than 5 minutes off the server clock is refused in the service'
   assert.equal((await listStreams({ signingDate: new Date(Date.now() - 4 * 60 * 1000) })).status, 200, "4 minutes is within the window");
 });
 
-test("the server clock and credentials can be injected", async () => {
+test("the server clock and credentials can be injected", { timeout: 10000 }, async () => {
   const fixed = Date.UTC(2024, 0, 17, 11, 23, 56);
   const other = await startTestEndpoint({ now: () => fixed, credentials: { AKIATESTKEY000000001: "test-secret" } });
   try {
@@ -99,7 +99,7 @@ test("the server clock and credentials can be injected", async () => {
   }
 });
 
-test("missing or malformed authentication and a scope for another service are refused", async () => {
+test("missing or malformed authentication and a scope for another service are refused", { timeout: 10000 }, async () => {
   assertRefused(await rawHttp(`${endpoint.url}/listStreams`, { body: "{}" }), 403, "MissingAuthenticationTokenException", /^Missing Authentication Token$/);
   const malformed = await rawHttp(`${endpoint.url}/listStreams`, { body: "{}", headers: { authorization: "AWS4-HMAC-SHA256 Credential=x", "x-amz-date": "20240101T000000Z" } });
   assertRefused(malformed, 400, "IncompleteSignatureException", /requires 'SignedHeaders' parameter/);
@@ -124,7 +124,7 @@ async function refusal(url) {
   return error;
 }
 
-test("a presigned WebSocket URL that verifies is accepted (smithy presign and the KVS WebRTC SDK's signer)", async () => {
+test("a presigned WebSocket URL that verifies is accepted (smithy presign and the KVS WebRTC SDK's signer)", { timeout: 10000 }, async () => {
   const master = await openSignaling(await presignSignalingUrl(endpoints.MASTER, { channelArn, credentials }));
   await master.close();
   // The WebRTC SDK's signer insists on wss://; the signature covers host, path and query, not the scheme.
@@ -134,7 +134,7 @@ test("a presigned WebSocket URL that verifies is accepted (smithy presign and th
   await viewer.close();
 });
 
-test("a bad, tampered or expired presigned URL is refused with 403", async () => {
+test("a bad, tampered or expired presigned URL is refused with 403", { timeout: 10000 }, async () => {
   const good = await presignSignalingUrl(endpoints.VIEWER, { channelArn, clientId: "viewer-1", credentials });
   const badSignature = good.replace(/X-Amz-Signature=([0-9a-f])/, (_, c) => `X-Amz-Signature=${c === "0" ? "1" : "0"}`);
   const tampered = good.replace("X-Amz-ClientId=viewer-1", "X-Amz-ClientId=viewer-2");
@@ -155,7 +155,7 @@ test("a bad, tampered or expired presigned URL is refused with 403", async () =>
   }
 });
 
-test("a presigned URL without the channel or client it needs is refused with 400, an unknown channel with 404", async () => {
+test("a presigned URL without the channel or client it needs is refused with 400, an unknown channel with 404", { timeout: 10000 }, async () => {
   const cases = [
     ["no channel", await presignSignalingUrl(endpoints.MASTER, { credentials }), 400, "InvalidArgumentException"],
     ["viewer without ClientId", await presignSignalingUrl(endpoints.VIEWER, { channelArn, credentials }), 400, "InvalidArgumentException"],

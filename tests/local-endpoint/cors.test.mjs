@@ -8,10 +8,10 @@ const EXPOSED = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
 let endpoint;
 before(async () => {
   endpoint = await startTestEndpoint();
-});
+}, { timeout: 10000 });
 after(() => endpoint.close());
 
-test("a preflight is answered 200 with the requested method and headers echoed", async () => {
+test("a preflight is answered 200 with the requested method and headers echoed", { timeout: 10000 }, async () => {
   const requested = "authorization,content-type,x-amz-content-sha256,x-amz-date,x-amz-security-token,x-amz-user-agent";
   for (const path of ["/describeStream", "/signaling/r-0123abcd/v1/get-ice-server-config", "/v1/send-alexa-offer-to-master"]) {
     const response = await rawHttp(`${endpoint.url}${path}`, {
@@ -28,7 +28,7 @@ test("a preflight is answered 200 with the requested method and headers echoed",
   }
 });
 
-test("answers, successes and errors alike, allow any origin and expose the headers clients read", async () => {
+test("answers, successes and errors alike, allow any origin and expose the headers clients read", { timeout: 10000 }, async () => {
   const ok = await signedRequest(`${endpoint.url}/listStreams`, { credentials: credentialsOf(endpoint) });
   const denied = await rawHttp(`${endpoint.url}/listStreams`, { body: "{}" });
   const unknown = await rawHttp(`${endpoint.url}/nothing-here`, { body: "{}" });

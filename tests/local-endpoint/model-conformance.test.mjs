@@ -16,7 +16,7 @@ let endpoint;
 let elapse;
 before(async () => {
   ({ endpoint, elapse } = await startScenarioEndpoint());
-});
+}, { timeout: 10000 });
 after(() => endpoint.close());
 
 /** The scenario's client: raw signed requests, every answer kept for checking. */
@@ -73,7 +73,7 @@ test("every answer of the scenario matches botocore's output shapes and declared
   }
 });
 
-test("a validation failure names each violated constraint in the service's words", async () => {
+test("a validation failure names each violated constraint in the service's words", { timeout: 10000 }, async () => {
   const credentials = credentialsOf(endpoint);
   const response = await signedRequest(`${endpoint.url}/createStream`, {
     credentials,
@@ -98,7 +98,7 @@ test("a validation failure names each violated constraint in the service's words
   assert.equal(errorName(wrongType), "InvalidArgumentException");
 });
 
-test("the reduced model's constraints are enforced: enums, list sizes, unicode tag patterns, nested required members", () => {
+test("the reduced model's constraints are enforced: enums, list sizes, unicode tag patterns, nested required members", { timeout: 10000 }, () => {
   assert.equal(validateInput(controlModel, "GetDataEndpointInput", { StreamName: "s", APIName: "GET_MEDIA" }), null);
   assert.match(validateInput(controlModel, "GetDataEndpointInput", { APIName: "NOPE" }), /Member must satisfy enum value set: \[PUT_MEDIA, GET_MEDIA/);
   assert.equal(validateInput(controlModel, "TagResourceInput", { ResourceARN: "arn:aws:kinesisvideo:us-west-2:1:channel/c/1", Tags: [{ Key: "Café é", Value: "ü" }] }), null);
@@ -116,7 +116,7 @@ test("the reduced model's constraints are enforced: enums, list sizes, unicode t
   );
 });
 
-test("an unknown path answers UnknownOperationException as the service does", async () => {
+test("an unknown path answers UnknownOperationException as the service does", { timeout: 10000 }, async () => {
   const response = await signedRequest(`${endpoint.url}/describeStreams`, { credentials: credentialsOf(endpoint) });
   assert.equal(response.status, 404);
   assert.deepEqual(response.json, { Output: { __type: "com.amazon.coral.service#UnknownOperationException" }, Version: "1.0" });
@@ -126,7 +126,7 @@ test("an unknown path answers UnknownOperationException as the service does", as
   assert.equal(get.status, 404, "operations answer POST only");
 });
 
-test("the signaling data plane answers match the signaling model", async () => {
+test("the signaling data plane answers match the signaling model", { timeout: 10000 }, async () => {
   const credentials = credentialsOf(endpoint);
   const create = await signedRequest(`${endpoint.url}/createSignalingChannel`, { credentials, body: { ChannelName: "ice-1" } });
   const channelArn = create.json.ChannelARN;

@@ -57,7 +57,7 @@ let local;
 before(async () => {
   local = await startTestEndpoint();
   moto = await startMoto();
-});
+}, { timeout: 40000 });
 after(async () => {
   await local?.close();
   await moto?.stop();

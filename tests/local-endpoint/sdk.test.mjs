@@ -11,7 +11,7 @@ let endpoint;
 let elapse;
 before(async () => {
   ({ endpoint, elapse } = await startScenarioEndpoint());
-});
+}, { timeout: 10000 });
 after(() => endpoint.close());
 
 test("a scenario across all 32 operations through the AWS SDK", { timeout: 30000 }, async () => {
@@ -41,7 +41,7 @@ test("a scenario across all 32 operations through the AWS SDK", { timeout: 30000
   assert.deepEqual(expected.filter((operation) => !succeeded.has(operation)), []);
 });
 
-test("SDK errors carry the modeled name, message, status and request id", async () => {
+test("SDK errors carry the modeled name, message, status and request id", { timeout: 10000 }, async () => {
   const client = new KinesisVideo.KinesisVideoClient({ endpoint: endpoint.url, region: "eu-central-1", credentials: credentialsOf(endpoint), maxAttempts: 1 });
   await assert.rejects(client.send(new KinesisVideo.DescribeStreamCommand({ StreamName: "absent" })), (error) => {
     assert.ok(error instanceof KinesisVideo.ResourceNotFoundException);
@@ -70,7 +70,7 @@ test("SDK errors carry the modeled name, message, status and request id", async 
   });
 });
 
-test("the SDK's paginators walk the opaque tokens", async () => {
+test("the SDK's paginators walk the opaque tokens", { timeout: 10000 }, async () => {
   const client = new KinesisVideo.KinesisVideoClient({ endpoint: endpoint.url, region: "ap-south-1", credentials: credentialsOf(endpoint), maxAttempts: 1 });
   for (let i = 0; i < 7; i++) await client.send(new KinesisVideo.CreateSignalingChannelCommand({ ChannelName: `paged-${i}` }));
   const names = [];

@@ -11,7 +11,7 @@ const clock = testClock();
 before(async () => {
   endpoint = await startTestEndpoint({ now: clock.now });
   credentials = credentialsOf(endpoint);
-});
+}, { timeout: 10000 });
 after(() => endpoint.close());
 
 let channelCount = 0;
