@@ -6,7 +6,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AuthError } from "./errors.mjs";
 
-export const SIGNING_SERVICE = "kinesisvideo";
+const SIGNING_SERVICE = "kinesisvideo";
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -26,7 +26,7 @@ const incomplete = (message) => new AuthError(400, "IncompleteSignatureException
 const invalidSignature = (message) => new AuthError(403, "InvalidSignatureException", message);
 
 /** `20240102T030405Z` for a time in milliseconds. */
-export function amzDate(ms) {
+function amzDate(ms) {
   return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 

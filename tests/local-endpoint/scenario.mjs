@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { openSignaling, payloadOf, presignSignalingUrl, waitUntil } from "./helpers.mjs";
 
-export const API_NAMES = [
+const API_NAMES = [
   "PUT_MEDIA",
   "GET_MEDIA",
   "LIST_FRAGMENTS",
