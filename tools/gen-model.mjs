@@ -459,10 +459,18 @@ function buildRust(services, t, ts) {
   p("/// Every member name, enum value, pattern and error name, deduplicated; see [`Str`].");
   p(`pub(super) static STRINGS: &str = ${rustStr(blob.text)};`);
   p("");
-  p("/// Structure: a = first member in MEMBERS, b = member count. String: a = pattern + 1, b = enum + 1 (0: none).");
-  p("/// List: a = member shape. Map: a = key shape, b = value shape. min/max: length, size or value limits.");
-  p(`pub(super) static SHAPES: [Shape; ${t.shapes.length}] = [`);
-  t.shapes.forEach((s, i) => {
+  const boundRows = ["N, X"];
+  const boundIndex = (min, max) => {
+    const row = `${b(min, "N")}, ${b(max, "X")}`;
+    let i = boundRows.indexOf(row);
+    if (i < 0) {
+      i = boundRows.length;
+      boundRows.push(row);
+    }
+    if (i > 255) fail("more than 256 distinct limits");
+    return i;
+  };
+  const shapeRows = t.shapes.map((s, i) => {
     let a = 0;
     let bb = 0;
     if (s.kind === "Structure" || s.kind === "List" || s.kind === "Map") {
@@ -473,8 +481,18 @@ function buildRust(services, t, ts) {
       a = s.pattern === undefined ? 0 : s.pattern + 1;
       bb = s.enum === undefined ? 0 : s.enum + 1;
     }
-    p(`    /* ${i} */ Shape { kind: Kind::${s.kind}, sensitive: ${s.sensitive}, a: ${a}, b: ${bb}, min: ${b(s.min, "N")}, max: ${b(s.max, "X")} },`);
+    const lim = boundIndex(s.min, s.max);
+    return `    /* ${i} */ Shape { kind: Kind::${s.kind}, sensitive: ${s.sensitive}, a: ${a}, b: ${bb}, limits: ${lim} },`;
   });
+  p("/// Structure: a = first member in MEMBERS, b = member count. String: a = pattern + 1, b = enum + 1 (0: none).");
+  p("/// List: a = member shape. Map: a = key shape, b = value shape. limits: row of LIMITS.");
+  p(`pub(super) static SHAPES: [Shape; ${t.shapes.length}] = [`);
+  for (const r of shapeRows) p(r);
+  p("];");
+  p("");
+  p("/// (min, max) of lengths, sizes or values; row 0 is \"no limits\".");
+  p(`pub(super) static LIMITS: [(Bound, Bound); ${boundRows.length}] = [`);
+  for (const r of boundRows) p(`    (${r}),`);
   p("];");
   p("");
   p(`pub(super) static MEMBERS: [Member; ${t.members.length}] = [`);

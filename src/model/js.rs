@@ -1,9 +1,9 @@
 //! The interpreter over JS values: input validation + serialization, output conversion.
 //! Non-generic on purpose: one copy of each function whatever the operation.
 
-use super::generated::ShapeIx;
+use super::generated::{Bound, ShapeIx};
 use super::{
-    enum_values, has_max, has_min, members, one_of_rules, pattern_of, pattern_text, push_int, shape, text,
+    enum_values, limits, members, one_of_rules, pattern_of, pattern_text, push_int, shape, text,
     Kind, Operation, Shape, ValidationError,
 };
 #[allow(unused_imports)]
@@ -88,6 +88,15 @@ fn int_text(n: i64) -> String {
     s
 }
 
+/// `path.truncate(len)` without truncate's char-boundary panic path (`len` is always an old length).
+fn cut(path: &mut String, len: usize) {
+    while path.len() > len {
+        if path.pop().is_none() {
+            break;
+        }
+    }
+}
+
 fn push_name(path: &mut String, name: &str) {
     if !path.is_empty() {
         path.push('.');
@@ -117,7 +126,7 @@ fn structure(ix: ShapeIx, obj: &JsValue, path: &mut String) -> Result<JsValue, V
                 present |= 1 << i;
             }
         }
-        path.truncate(base);
+        cut(path, base);
     }
     for rule in one_of_rules(ix) {
         let n = (present & rule.mask).count_ones();
@@ -182,12 +191,7 @@ pub(super) fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsVal
                     return Err(fail(path, &["is out of range"]));
                 }
             }
-            if has_min(sh) && n < sh.min as f64 {
-                return Err(fail(path, &["must be at least ", &int_text(sh.min as i64)]));
-            }
-            if has_max(sh) && n > sh.max as f64 {
-                return Err(fail(path, &["must be at most ", &int_text(sh.max as i64)]));
-            }
+            check_bounds(sh, n, path, UNIT_NONE)?;
             Ok(v.clone())
         }
         Kind::Boolean => {
@@ -225,10 +229,10 @@ pub(super) fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsVal
                 push_int(path, i as i64);
                 path.push(']');
                 let c = value(sh.a as ShapeIx, &item, path)?;
-                path.truncate(base);
+                cut(path, base);
                 out.push(&c);
             }
-            check_size(sh, out.length(), path, " item")?;
+            check_bounds(sh, out.length() as f64, path, UNIT_ITEM)?;
             Ok(out.into())
         }
         Kind::Map => {
@@ -254,46 +258,52 @@ pub(super) fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsVal
                     return Err(e);
                 }
                 let c = value(sh.b as ShapeIx, &item, path)?;
-                path.truncate(base);
+                cut(path, base);
                 put(&out, &key, &k, &c);
                 count += 1;
             }
-            check_size(sh, count, path, " entr")?;
+            check_bounds(sh, count as f64, path, UNIT_ENTRY)?;
             Ok(out.into())
         }
     }
 }
 
-fn check_size(sh: &Shape, n: u32, path: &str, noun: &str) -> Result<(), ValidationError> {
-    let plural = |k: i64| match (noun, k == 1) {
-        (" entr", true) => " entry",
-        (" entr", false) => " entries",
-        (_, true) => " item",
-        _ => " items",
+const UNIT_NONE: usize = 0;
+const UNIT_CHAR: usize = 1;
+const UNIT_ITEM: usize = 2;
+const UNIT_ENTRY: usize = 3;
+/// Per unit: the verb, the noun for 1, the noun for other counts.
+const UNITS: [[&str; 3]; 4] = [
+    ["must be at ", "", ""],
+    ["must be at ", " character", " characters"],
+    ["must have at ", " item", " items"],
+    ["must have at ", " entry", " entries"],
+];
+
+/// The shape's min/max against a value, a length or a size (one function for all of them).
+fn check_bounds(sh: &Shape, n: f64, path: &str, unit: usize) -> Result<(), ValidationError> {
+    let (min, max) = limits(sh);
+    let (what, k) = if min != Bound::MIN && n < min as f64 {
+        ("least ", min)
+    } else if max != Bound::MAX && n > max as f64 {
+        ("most ", max)
+    } else {
+        return Ok(());
     };
-    let n = n as i64;
-    if has_min(sh) && n < sh.min as i64 {
-        let k = sh.min as i64;
-        return Err(fail(path, &["must have at least ", &int_text(k), plural(k)]));
-    }
-    if has_max(sh) && n > sh.max as i64 {
-        let k = sh.max as i64;
-        return Err(fail(path, &["must have at most ", &int_text(k), plural(k)]));
-    }
-    Ok(())
+    let k = k as i64;
+    let [verb, one, many] = UNITS.get(unit).copied().unwrap_or([""; 3]);
+    Err(fail(path, &[verb, what, &int_text(k), if k == 1 { one } else { many }]))
 }
 
 fn check_string(sh: &Shape, s: &str, path: &str) -> Result<(), ValidationError> {
-    let len = s.chars().count() as i64;
-    let unit = |k: i64| if k == 1 { " character" } else { " characters" };
-    if has_min(sh) && len < sh.min as i64 {
-        let k = sh.min as i64;
-        return Err(fail(path, &["must be at least ", &int_text(k), unit(k)]));
+    // Code points: every byte that does not continue a UTF-8 sequence (smaller than chars().count()).
+    let mut len = 0u32;
+    for b in s.bytes() {
+        if b & 0xC0 != 0x80 {
+            len += 1;
+        }
     }
-    if has_max(sh) && len > sh.max as i64 {
-        let k = sh.max as i64;
-        return Err(fail(path, &["must be at most ", &int_text(k), unit(k)]));
-    }
+    check_bounds(sh, len as f64, path, UNIT_CHAR)?;
     if let Some(values) = enum_values(sh) {
         if !values.iter().any(|&e| text(e) == s) {
             let mut list = String::new();
@@ -316,12 +326,13 @@ fn check_string(sh: &Shape, s: &str, path: &str) -> Result<(), ValidationError> 
 
 /// Compiled patterns, by pattern index. wasm32 without the atomics feature is single-threaded, so a
 /// plain static (no `thread_local!`, which needs std) is enough.
-struct PatternCache(RefCell<Vec<Option<RegExp>>>);
+struct PatternCache(RefCell<[Option<RegExp>; PATTERN_COUNT]>);
+const PATTERN_COUNT: usize = super::generated::PATTERNS.len();
 // SAFETY: only used on single-threaded wasm32 (see the cfg below); JS values never cross threads.
 unsafe impl Sync for PatternCache {}
 #[cfg(target_feature = "atomics")]
 compile_error!("the pattern cache assumes single-threaded wasm32");
-static PATTERN_CACHE: PatternCache = PatternCache(RefCell::new(Vec::new()));
+static PATTERN_CACHE: PatternCache = PatternCache(RefCell::new([const { None }; PATTERN_COUNT]));
 
 /// The compiled pattern `i` (flag `u`), compiled on first use and cached.
 pub(super) fn pattern_regexp(i: usize) -> RegExp {
@@ -332,9 +343,6 @@ pub(super) fn pattern_regexp(i: usize) -> RegExp {
     }
     let re = RegExp::new(pattern_text(i), "u");
     if let Ok(mut v) = PATTERN_CACHE.0.try_borrow_mut() {
-        if v.len() <= i {
-            v.resize(i + 1, None);
-        }
         if let Some(slot) = v.get_mut(i) {
             *slot = Some(re.clone());
         }

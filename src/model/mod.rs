@@ -23,7 +23,7 @@ pub use js::{parse_output, serialize_input};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use generated::{Bound, ShapeIx};
-use generated::{ENUMS, ENUM_VALUES, ERRORS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS};
+use generated::{ENUMS, ENUM_VALUES, ERRORS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS};
 
 /// Which service (endpoint and API version) an operation belongs to. Both sign as `kinesisvideo`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -151,8 +151,8 @@ struct Shape {
     sensitive: bool,
     a: u16,
     b: u16,
-    min: Bound,
-    max: Bound,
+    /// Row of LIMITS.
+    limits: u8,
 }
 
 struct Member {
@@ -179,7 +179,7 @@ fn text(s: Str) -> &'static str {
     STRINGS.get(start..start + s.1 as usize).unwrap_or("")
 }
 
-static EMPTY_SHAPE: Shape = Shape { kind: Kind::Structure, sensitive: false, a: 0, b: 0, min: Bound::MIN, max: Bound::MAX };
+static EMPTY_SHAPE: Shape = Shape { kind: Kind::Structure, sensitive: false, a: 0, b: 0, limits: 0 };
 
 fn shape(ix: ShapeIx) -> &'static Shape {
     SHAPES.get(ix as usize).unwrap_or(&EMPTY_SHAPE)
@@ -219,12 +219,19 @@ fn one_of_rules(ix: ShapeIx) -> impl Iterator<Item = &'static OneOf> {
     ONE_OF.iter().filter(move |r| r.shape == ix)
 }
 
-fn has_min(sh: &Shape) -> bool {
-    sh.min != Bound::MIN
+/// (min, max) of a shape; `Bound::MIN` / `Bound::MAX` mean none.
+fn limits(sh: &Shape) -> (Bound, Bound) {
+    LIMITS.get(sh.limits as usize).copied().unwrap_or((Bound::MIN, Bound::MAX))
 }
 
+#[cfg(test)]
+fn has_min(sh: &Shape) -> bool {
+    limits(sh).0 != Bound::MIN
+}
+
+#[cfg(test)]
 fn has_max(sh: &Shape) -> bool {
-    sh.max != Bound::MAX
+    limits(sh).1 != Bound::MAX
 }
 
 /// Appends the decimal form of `n` (integers only: no float formatting in shipped code).

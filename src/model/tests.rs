@@ -90,7 +90,7 @@ fn check_shape(ix: ShapeIx, depth: usize) {
         _ => {}
     }
     if has_min(sh) && has_max(sh) {
-        assert!(sh.min <= sh.max);
+        assert!(limits(sh).0 <= limits(sh).1);
     }
 }
 
@@ -144,14 +144,14 @@ fn limits_enums_and_patterns() {
     let op = operation("CreateStream").unwrap();
     let find = |name: &str| members(shape(op.input)).iter().find(|m| text(m.name) == name).unwrap();
     let sn = shape(find("StreamName").shape);
-    assert_eq!((sn.kind, sn.min, sn.max), (Kind::String, 1, 256));
+    assert_eq!((sn.kind, limits(sn)), (Kind::String, (1, 256)));
     assert_eq!(pattern_text(pattern_of(sn).unwrap()), "[a-zA-Z0-9_.-]+");
     let dr = shape(find("DataRetentionInHours").shape);
-    assert_eq!((dr.kind, dr.min, has_max(dr)), (Kind::Integer, 0, false));
+    assert_eq!((dr.kind, limits(dr).0, has_max(dr)), (Kind::Integer, 0, false));
     let tags = shape(find("Tags").shape);
-    assert_eq!((tags.kind, tags.min, tags.max), (Kind::Map, 1, 50));
+    assert_eq!((tags.kind, limits(tags)), (Kind::Map, (1, 50)));
     let key = shape(tags.a as ShapeIx);
-    assert_eq!((key.min, key.max), (1, 128));
+    assert_eq!(limits(key), (1, 128));
     assert_eq!(pattern_text(pattern_of(key).unwrap()), "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
     let ssc = shape(find("StreamStorageConfiguration").shape);
     let tier = members(ssc).first().unwrap();
