@@ -12,6 +12,8 @@
 //! the pattern itself is (as the model defines them).
 //!
 //! The tables and the lookups compile natively; everything touching JS is wasm32 only (`js.rs`).
+// Natively only the lookups use the tables; the interpreter that reads the rest is wasm32 only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod generated;
 #[cfg(target_arch = "wasm32")]
