@@ -46,32 +46,30 @@ pub fn required_object(v: JsValue, path: &str) -> Result<JsValue, JsValue> {
     }
 }
 
-pub fn required_string(parent: &JsValue, key: &str, path: &str) -> Result<String, JsValue> {
-    match get(parent, key).as_string() {
+/// A non-empty string.
+pub fn required_string(v: JsValue, path: &str) -> Result<String, JsValue> {
+    match v.as_string() {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(type_error(path, "must be a non-empty string")),
     }
 }
 
-pub fn optional_string(parent: &JsValue, key: &str, path: &str) -> Result<Option<String>, JsValue> {
-    let v = get(parent, key);
+pub fn optional_string(v: JsValue, path: &str) -> Result<Option<String>, JsValue> {
     if is_absent(&v) {
         return Ok(None);
     }
     v.as_string().map(Some).ok_or_else(|| type_error(path, "must be a string"))
 }
 
-pub fn optional_bool(parent: &JsValue, key: &str, path: &str) -> Result<Option<bool>, JsValue> {
-    let v = get(parent, key);
+pub fn optional_bool(v: JsValue, path: &str) -> Result<Option<bool>, JsValue> {
     if is_absent(&v) {
         return Ok(None);
     }
     v.as_bool().map(Some).ok_or_else(|| type_error(path, "must be a boolean"))
 }
 
-/// Epoch milliseconds of a `Date`, or `None` when absent.
-pub fn optional_date_ms(parent: &JsValue, key: &str, path: &str) -> Result<Option<f64>, JsValue> {
-    let v = get(parent, key);
+/// Epoch milliseconds of a valid `Date`, or `None` when absent.
+pub fn optional_date_ms(v: JsValue, path: &str) -> Result<Option<f64>, JsValue> {
     if is_absent(&v) {
         return Ok(None);
     }
@@ -82,8 +80,7 @@ pub fn optional_date_ms(parent: &JsValue, key: &str, path: &str) -> Result<Optio
 }
 
 /// An integer within `min..=max`, or `None` when absent.
-pub fn optional_int(parent: &JsValue, key: &str, path: &str, min: f64, max: f64, problem: &str) -> Result<Option<f64>, JsValue> {
-    let v = get(parent, key);
+pub fn optional_int(v: JsValue, path: &str, min: f64, max: f64, problem: &str) -> Result<Option<f64>, JsValue> {
     if is_absent(&v) {
         return Ok(None);
     }
@@ -93,9 +90,8 @@ pub fn optional_int(parent: &JsValue, key: &str, path: &str, min: f64, max: f64,
     }
 }
 
-/// A string or `Uint8Array` (or `ArrayBuffer`) body as bytes; absent is empty.
-pub fn body_bytes(parent: &JsValue, path: &str) -> Result<Vec<u8>, JsValue> {
-    let v = get(parent, "body");
+/// A string, `Uint8Array` or `ArrayBuffer` body as bytes; absent is empty.
+pub fn body_bytes(v: JsValue, path: &str) -> Result<Vec<u8>, JsValue> {
     if is_absent(&v) {
         return Ok(Vec::new());
     }
@@ -111,53 +107,71 @@ pub fn body_bytes(parent: &JsValue, path: &str) -> Result<Vec<u8>, JsValue> {
     Err(type_error(path, "must be a string or a Uint8Array"))
 }
 
-fn header_value(v: &JsValue, path: &str) -> Result<String, JsValue> {
-    if let Some(s) = v.as_string() {
-        return Ok(s);
-    }
-    if v.as_f64().is_some() {
+fn header_text(v: &JsValue, path: &str) -> Result<String, JsValue> {
+    let s = match v.as_string() {
+        Some(s) => Some(s),
         // Numbers such as content-length are common; format them as JS does.
-        if let Some(s) = js_sys::Number::from(v.clone()).to_string(10).ok().and_then(|s| s.as_string()) {
-            return Ok(s);
-        }
+        None if v.as_f64().is_some() => js_sys::Number::from(v.clone()).to_string_with_radix(10).ok().map(String::from),
+        None => None,
+    };
+    match s {
+        Some(s) => Ok(s),
+        None => Err(type_error(path, "names and values must be strings (or numbers)")),
     }
-    Err(type_error(path, "every header value must be a string or a number"))
 }
 
 /// Headers given as a record or as `[name, value]` pairs (which may repeat a name).
-pub fn headers(parent: &JsValue, path: &str) -> Result<Vec<(String, String)>, JsValue> {
-    let v = get(parent, "headers");
+pub fn headers(v: JsValue, path: &str) -> Result<Vec<(String, String)>, JsValue> {
     if is_absent(&v) {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    if Array::is_array(&v) {
-        for pair in Array::from(&v).iter() {
-            let name = Reflect::get_u32(&pair, 0).ok().and_then(|n| n.as_string());
-            let (Some(name), true) = (name, Array::is_array(&pair)) else {
-                return Err(type_error(path, "must be a record or an array of [name, value] pairs"));
-            };
-            let value = header_value(&Reflect::get_u32(&pair, 1).unwrap_or(JsValue::UNDEFINED), path)?;
-            out.push((name, value));
-        }
+    let entries = if Array::is_array(&v) {
+        Array::from(&v)
     } else if v.is_object() {
-        let obj: &Object = v.unchecked_ref();
-        for entry in Object::entries(obj).iter() {
-            let name = Reflect::get_u32(&entry, 0).ok().and_then(|n| n.as_string()).unwrap_or_default();
-            let value = header_value(&Reflect::get_u32(&entry, 1).unwrap_or(JsValue::UNDEFINED), path)?;
-            out.push((name, value));
-        }
+        Object::entries(v.unchecked_ref())
     } else {
         return Err(type_error(path, "must be a record or an array of [name, value] pairs"));
+    };
+    let mut out = Vec::with_capacity(entries.length() as usize);
+    for pair in entries.iter() {
+        if !Array::is_array(&pair) {
+            return Err(type_error(path, "must be a record or an array of [name, value] pairs"));
+        }
+        let name = header_text(&Reflect::get_u32(&pair, 0).unwrap_or(JsValue::UNDEFINED), path)?;
+        let value = header_text(&Reflect::get_u32(&pair, 1).unwrap_or(JsValue::UNDEFINED), path)?;
+        out.push((name, value));
     }
     Ok(out)
 }
 
-/// A plain object from string pairs.
-pub fn record(pairs: &[(String, String)]) -> Object {
-    let o = Object::new();
-    for (k, v) in pairs {
-        set(&o, k, &JsValue::from_str(v));
+/// Appends string pairs as a JSON object: building objects through one `JSON.parse` is far
+/// cheaper than a wasm-to-JS call (and a UTF-8 decode) per property.
+pub fn push_json_object(pairs: &[(String, String)], json: &mut String) {
+    json.push('{');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        push_json_string(k, json);
+        json.push(':');
+        push_json_string(v, json);
     }
-    o
+    json.push('}');
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn push_json_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(s.get(run..i).unwrap_or_default());
+            let esc = [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]];
+            out.push_str(core::str::from_utf8(&esc).unwrap_or_default());
+            run = i + 1;
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
 }

@@ -2,6 +2,7 @@
 //! becomes a thrown JS `Error` naming the field; nothing here may panic (a wasm panic aborts the
 //! whole module).
 
+mod bindings;
 mod convert;
 mod signer;
 

@@ -2,14 +2,15 @@
 //! the hashing is pure Rust and needs no WebCrypto promise.
 
 use crate::prelude::*;
+use super::bindings::Fields;
 use super::convert::*;
 use crate::sigv4::{
     self, AmzDate, Credentials, HttpRequest, PayloadChecksumHeader, SessionTokenMode, SigningKeyCache,
     SigningParams, SigningSettings,
 };
-use js_sys::Object;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const SIGNER_TS: &'static str = r#"
@@ -52,10 +53,27 @@ pub(crate) fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// The last credentials read, with the JS strings they came from: strings are immutable, so
+/// when the same three strings come again (the usual case) the UTF-8 copies are reused, which
+/// saves copying a session token of a kilobyte or so on every signature.
+struct LastCredentials {
+    js: [JsValue; 3],
+    credentials: Credentials,
+}
+
+static LAST_CREDENTIALS: Global<Option<LastCredentials>> = Global(RefCell::new(None));
+
 /// Reads `{ accessKeyId, secretAccessKey, sessionToken? }`; `path` prefixes field names in errors.
 pub(crate) fn credentials(v: &JsValue, path: &str) -> Result<Credentials, JsValue> {
     if !v.is_object() {
         return Err(type_error(path, "must be an object with accessKeyId and secretAccessKey"));
+    }
+    let f: &Fields = v.unchecked_ref();
+    let js = [f.access_key_id(), f.secret_access_key(), f.session_token()];
+    if let Ok(last) = LAST_CREDENTIALS.0.try_borrow() {
+        if let Some(last) = last.as_ref().filter(|l| l.js == js) {
+            return Ok(last.credentials.clone());
+        }
     }
     let field = |name: &str| {
         let mut p = String::from(path);
@@ -63,11 +81,16 @@ pub(crate) fn credentials(v: &JsValue, path: &str) -> Result<Credentials, JsValu
         p.push_str(name);
         p
     };
-    Ok(Credentials {
-        access_key_id: required_string(v, "accessKeyId", &field("accessKeyId"))?,
-        secret_access_key: required_string(v, "secretAccessKey", &field("secretAccessKey"))?,
-        session_token: optional_string(v, "sessionToken", &field("sessionToken"))?.filter(|t| !t.is_empty()),
-    })
+    let [ak, sk, tok] = &js;
+    let credentials = Credentials {
+        access_key_id: required_string(ak.clone(), &field("accessKeyId"))?,
+        secret_access_key: required_string(sk.clone(), &field("secretAccessKey"))?,
+        session_token: optional_string(tok.clone(), &field("sessionToken"))?.filter(|t| !t.is_empty()),
+    };
+    if let Ok(mut last) = LAST_CREDENTIALS.0.try_borrow_mut() {
+        *last = Some(LastCredentials { js, credentials: credentials.clone() });
+    }
+    Ok(credentials)
 }
 
 struct Options {
@@ -79,28 +102,28 @@ struct Options {
 }
 
 fn options(v: JsValue) -> Result<Options, JsValue> {
-    let o = required_object(v, "options")?;
-    let credentials = credentials(&get(&o, "credentials"), "options.credentials")?;
-    let region = required_string(&o, "region", "options.region")?;
-    let service = required_string(&o, "service", "options.service")?;
-    let ms = optional_date_ms(&o, "signingDate", "options.signingDate")?.unwrap_or_else(now_ms);
+    let v = required_object(v, "options")?;
+    let o: &Fields = v.unchecked_ref();
+    let credentials = credentials(&o.credentials(), "options.credentials")?;
+    let region = required_string(o.region(), "options.region")?;
+    let service = required_string(o.service(), "options.service")?;
+    let ms = optional_date_ms(o.signing_date(), "options.signingDate")?.unwrap_or_else(now_ms);
     let expires = optional_int(
-        &o,
-        "expiresIn",
+        o.expires_in(),
         "options.expiresIn",
         1.0,
         sigv4::MAX_EXPIRES as f64,
         "must be an integer from 1 to 604800 (seconds)",
     )?;
-    let sign_body = optional_bool(&o, "signBody", "options.signBody")?.unwrap_or(false);
-    let sign_token = optional_bool(&o, "signSessionToken", "options.signSessionToken")?.unwrap_or(true);
+    let sign_body = optional_bool(o.sign_body(), "options.signBody")?.unwrap_or(false);
+    let sign_token = optional_bool(o.sign_session_token(), "options.signSessionToken")?.unwrap_or(true);
     Ok(Options {
         credentials,
         region,
         service,
         time: AmzDate::from_epoch_millis(ms),
         settings: SigningSettings {
-            normalize_path: optional_bool(&o, "normalizePath", "options.normalizePath")?.unwrap_or(true),
+            normalize_path: optional_bool(o.normalize_path(), "options.normalizePath")?.unwrap_or(true),
             checksum_header: if sign_body { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
             session_token: if sign_token { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning },
             expires_in: expires.map_or(900, |e| e as u32),
@@ -116,25 +139,25 @@ struct Request {
 }
 
 fn request(v: JsValue, method_required: bool) -> Result<Request, JsValue> {
-    let r = required_object(v, "request")?;
+    let v = required_object(v, "request")?;
+    let r: &Fields = v.unchecked_ref();
     let method = if method_required {
-        required_string(&r, "method", "request.method")?
+        required_string(r.method(), "request.method")?
     } else {
-        optional_string(&r, "method", "request.method")?.unwrap_or_else(|| "GET".into())
+        optional_string(r.method(), "request.method")?.unwrap_or_else(|| "GET".into())
     };
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_') {
         return Err(type_error("request.method", "must be an HTTP method name"));
     }
-    let url = match get(&r, "url").as_string() {
-        Some(u) => u,
-        None => return Err(type_error("request.url", "must be a string")),
+    let Some(url) = r.url().as_string() else {
+        return Err(type_error("request.url", "must be a string"));
     };
     Ok(Request {
         // fetch() upper-cases standard methods, so the signature must cover the upper-case form.
         method: method.to_ascii_uppercase(),
         url,
-        headers: headers(&r, "request.headers")?,
-        body: body_bytes(&r, "request.body")?,
+        headers: headers(r.headers(), "request.headers")?,
+        body: body_bytes(r.body(), "request.body")?,
     })
 }
 
@@ -173,11 +196,16 @@ pub fn sign_request(
         settings: opts.settings,
     };
     let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &http, &params)).map_err(signing_error)?;
-    let out = Object::new();
-    set(&out, "method", &JsValue::from_str(&req.method));
-    set(&out, "url", &JsValue::from_str(&req.url));
-    set(&out, "headers", &record(&signed.output));
-    Ok(out.into())
+    // One JSON.parse builds the whole result: far cheaper than a wasm-to-JS call per field.
+    let mut json = String::with_capacity(req.url.len() + signed.output.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 48);
+    json.push_str("{\"method\":");
+    push_json_string(&req.method, &mut json);
+    json.push_str(",\"url\":");
+    push_json_string(&req.url, &mut json);
+    json.push_str(",\"headers\":");
+    push_json_object(&signed.output, &mut json);
+    json.push('}');
+    js_sys::JSON::parse(&json).map_err(|_| type_error("request", "could not be represented"))
 }
 
 /// Presigns `request` (method defaults to GET) and returns the URL with the `X-Amz-*` query.

@@ -54,30 +54,31 @@ const fn is_unreserved(b: u8) -> bool {
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 fn push_escaped(b: u8, out: &mut String) {
-    out.push('%');
-    out.push(HEX_UPPER[(b >> 4) as usize] as char);
-    out.push(HEX_UPPER[(b & 15) as usize] as char);
+    let esc = [b'%', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]];
+    out.push_str(core::str::from_utf8(&esc).unwrap_or("%"));
+}
+
+/// Copies runs of bytes that `keep` accepts as they are and percent-encodes the rest.
+fn encode_with(bytes: &[u8], keep: impl Fn(u8) -> bool, out: &mut String) {
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !keep(b) {
+            // Kept bytes are ASCII, so the run is valid UTF-8.
+            out.push_str(core::str::from_utf8(bytes.get(run..i).unwrap_or_default()).unwrap_or_default());
+            push_escaped(b, out);
+            run = i + 1;
+        }
+    }
+    out.push_str(core::str::from_utf8(bytes.get(run..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-_.~` as uppercase `%XX`.
 pub fn encode_strict(bytes: &[u8], out: &mut String) {
-    for &b in bytes {
-        if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            push_escaped(b, out);
-        }
-    }
+    encode_with(bytes, is_unreserved, out);
 }
 
 fn encode_path(path: &str, out: &mut String) {
-    for &b in path.as_bytes() {
-        if is_unreserved(b) || b == b'/' {
-            out.push(b as char);
-        } else {
-            push_escaped(b, out);
-        }
-    }
+    encode_with(path.as_bytes(), |b| is_unreserved(b) || b == b'/', out);
 }
 
 fn hex_val(b: u8) -> Option<u8> {
@@ -166,13 +167,23 @@ pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
 
 /// Trims and folds runs of whitespace (including line breaks of folded values) into one space.
 fn canonical_value(v: &str, out: &mut String) {
-    let mut pending_space = false;
-    for word in v.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()) {
-        if pending_space {
+    let b = v.as_bytes();
+    let tidy = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && !b.iter().any(|&c| matches!(c, b'\t' | b'\n' | b'\r'));
+    if tidy {
+        // The common case (tokens, dates, hosts): nothing to fold.
+        out.push_str(v);
+        return;
+    }
+    let mut first = true;
+    for word in v.split(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r')).filter(|w| !w.is_empty()) {
+        if !first {
             out.push(' ');
         }
         out.push_str(word);
-        pending_space = true;
+        first = false;
     }
 }
 

@@ -20,9 +20,13 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
+    for chunk in bytes.chunks(32) {
+        let mut buf = [0u8; 64];
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX[(b >> 4) as usize];
+            pair[1] = HEX[(b & 15) as usize];
+        }
+        s.push_str(core::str::from_utf8(buf.get(..chunk.len() * 2).unwrap_or_default()).unwrap_or_default());
     }
     s
 }
@@ -47,7 +51,9 @@ struct Entry {
     date: String,
     region: String,
     service: String,
-    key: [u8; 32],
+    /// HMAC keyed with the derived key: its padded key blocks are already hashed, saving two
+    /// SHA-256 blocks per signature.
+    mac: HmacSha256,
 }
 
 /// Derived keys by (secret, date, region, service). A key is valid for a whole day, and an app
@@ -65,23 +71,31 @@ impl SigningKeyCache {
         SigningKeyCache { entries: Vec::new(), next: 0 }
     }
 
-    pub fn key(&mut self, secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    /// HMAC-SHA256 of `data` under the signing key of (secret, date, region, service).
+    pub fn sign(&mut self, secret: &str, date: &str, region: &str, service: &str, data: &[u8]) -> [u8; 32] {
         let secret_hash: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
         let hit = self.entries.iter().find(|e| {
             e.secret_hash == secret_hash && e.date == date && e.region == region && e.service == service
         });
-        if let Some(e) = hit {
-            return e.key;
-        }
-        let key = derive(secret, date, region, service);
-        let entry = Entry { secret_hash, date: date.into(), region: region.into(), service: service.into(), key };
-        if self.entries.len() < CACHE_SIZE {
-            self.entries.push(entry);
-        } else if let Some(slot) = self.entries.get_mut(self.next) {
-            *slot = entry;
-            self.next = (self.next + 1) % CACHE_SIZE;
-        }
-        key
+        let mut mac = match hit {
+            Some(e) => e.mac.clone(),
+            None => {
+                let Ok(mac) = HmacSha256::new_from_slice(&derive(secret, date, region, service)) else {
+                    return [0; 32]; // unreachable: HMAC takes keys of any length
+                };
+                let entry =
+                    Entry { secret_hash, date: date.into(), region: region.into(), service: service.into(), mac: mac.clone() };
+                if self.entries.len() < CACHE_SIZE {
+                    self.entries.push(entry);
+                } else if let Some(slot) = self.entries.get_mut(self.next) {
+                    *slot = entry;
+                    self.next = (self.next + 1) % CACHE_SIZE;
+                }
+                mac
+            }
+        };
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 
     pub fn len(&self) -> usize {
@@ -106,15 +120,18 @@ mod tests {
 
     #[test]
     fn cache_hits_and_bounds() {
-        let mut c = SigningKeyCache::default();
-        let a = c.key("s", "20150830", "us-east-1", "svc");
-        assert_eq!(c.key("s", "20150830", "us-east-1", "svc"), a);
+        let mut c = SigningKeyCache::new();
+        let direct = hmac_sha256(&derive("s", "20150830", "us-east-1", "svc"), b"data");
+        let a = c.sign("s", "20150830", "us-east-1", "svc", b"data");
+        assert_eq!(a, direct);
+        assert_eq!(c.sign("s", "20150830", "us-east-1", "svc", b"data"), a);
         assert_eq!(c.len(), 1);
-        assert_ne!(c.key("t", "20150830", "us-east-1", "svc"), a);
+        assert_ne!(c.sign("t", "20150830", "us-east-1", "svc", b"data"), a);
         for r in ["a", "b", "c", "d", "e"] {
-            c.key("s", "20150830", r, "svc");
+            c.sign("s", "20150830", r, "svc", b"data");
         }
         assert_eq!(c.len(), CACHE_SIZE);
-        assert_eq!(c.key("s", "20150830", "us-east-1", "svc"), a);
+        assert_eq!(c.sign("s", "20150830", "us-east-1", "svc", b"data"), a);
+        assert_ne!(c.sign("s", "20150830", "us-east-1", "svc", b"other"), a);
     }
 }

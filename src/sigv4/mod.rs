@@ -167,13 +167,13 @@ fn string_to_sign(params: &SigningParams, scope: &str, canonical_request: &str) 
 }
 
 fn signature(cache: &mut SigningKeyCache, params: &SigningParams, sts: &str) -> String {
-    let key = cache.key(
+    hex(&cache.sign(
         &params.credentials.secret_access_key,
         params.time.date(),
         params.region,
         params.service,
-    );
-    hex(&key::hmac_sha256(&key, sts.as_bytes()))
+        sts.as_bytes(),
+    ))
 }
 
 fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
