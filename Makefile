@@ -44,7 +44,7 @@ test-native: setup
 	cargo test --all-targets
 
 test-wasm: setup
-	wasm-pack test --headless --chrome
+	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome
 	wasm-pack test --node
 
 test-node: pkg
@@ -52,8 +52,8 @@ test-node: pkg
 
 ## bench: signing speed and package size against the reference SDKs
 bench: pkg
-	node bench/sign.mjs
 	node bench/size.mjs
+	node bench/sign.mjs
 
 ## local-endpoint: a local Kinesis Video endpoint on 127.0.0.1:$KVS_LOCAL_PORT (default 4567)
 local-endpoint: setup

@@ -4,6 +4,6 @@
 
 mod bindings;
 mod convert;
-mod signer;
+pub mod signer;
 
 pub use convert::*;

@@ -167,12 +167,19 @@ pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
 
 /// Trims and folds runs of whitespace (including line breaks of folded values) into one space.
 fn canonical_value(v: &str, out: &mut String) {
-    let b = v.as_bytes();
-    let tidy = b.first() != Some(&b' ')
-        && b.last() != Some(&b' ')
-        && !b.windows(2).any(|w| w == b"  ")
-        && !b.iter().any(|&c| matches!(c, b'\t' | b'\n' | b'\r'));
-    if tidy {
+    // One pass: a value is tidy when no space starts, ends or doubles it and it has no tab or
+    // line break. Leading spaces count as following a space.
+    let mut prev_space = true;
+    let mut tidy = true;
+    for &c in v.as_bytes() {
+        let space = c == b' ';
+        if (space && prev_space) || matches!(c, b'\t' | b'\n' | b'\r') {
+            tidy = false;
+            break;
+        }
+        prev_space = space;
+    }
+    if tidy && !prev_space {
         // The common case (tokens, dates, hosts): nothing to fold.
         out.push_str(v);
         return;
