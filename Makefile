@@ -30,12 +30,14 @@ node_modules/.setup-stamp: package.json package-lock.json
 ## pkg: build the npm package into pkg/
 pkg: setup
 	cargo build --release --target $(WASM_TARGET) --no-default-features
-	rm -rf build/bindgen pkg
-	mkdir -p build/bindgen pkg
+	rm -rf build/bindgen build/pkg
+	mkdir -p build/bindgen build/pkg
 	wasm-bindgen --target web --out-dir build/bindgen $(WASM)
-	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) build/bindgen/kinesis_video_wasm_bg.wasm -o pkg/kinesis_video_wasm_bg.wasm
-	cp build/bindgen/kinesis_video_wasm.js build/bindgen/kinesis_video_wasm.d.ts npm/node.js npm/package.json npm/README.md pkg/
-	node tools/check-pkg.mjs
+	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) build/bindgen/kinesis_video_wasm_bg.wasm -o build/pkg/kinesis_video_wasm_bg.wasm
+	node_modules/.bin/esbuild --minify-whitespace --minify-syntax --format=esm --log-level=warning build/bindgen/kinesis_video_wasm.js --outfile=build/pkg/kinesis_video_wasm.js
+	cp build/bindgen/kinesis_video_wasm.d.ts npm/*.js npm/*.d.ts npm/package.json npm/README.md build/pkg/
+	node tools/check-pkg.mjs build/pkg
+	rm -rf pkg && mv build/pkg pkg
 
 ## test: every test of the project
 test: test-native test-wasm test-node

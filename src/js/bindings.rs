@@ -2,6 +2,7 @@
 //! reads in the JS glue, which is several times faster than `Reflect.get` with a key string
 //! decoded from wasm memory on every call (signing is a hot path).
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -39,4 +40,65 @@ extern "C" {
     pub fn sign_session_token(this: &Fields) -> JsValue;
     #[wasm_bindgen(method, getter, structural, js_name = expiresIn)]
     pub fn expires_in(this: &Fields) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (browsers, Node 18+, workerd alike).
+    #[wasm_bindgen(catch, js_name = fetch)]
+    pub fn fetch(url: &str, init: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    pub type FetchResponse;
+    #[wasm_bindgen(method, getter)]
+    pub fn status(this: &FetchResponse) -> u16;
+    #[wasm_bindgen(method, getter, js_name = headers)]
+    pub fn header_map(this: &FetchResponse) -> HeaderMap;
+    #[wasm_bindgen(method)]
+    pub fn text(this: &FetchResponse) -> js_sys::Promise;
+
+    pub type HeaderMap;
+    #[wasm_bindgen(method)]
+    pub fn get(this: &HeaderMap, name: &str) -> Option<String>;
+
+    pub type AbortController;
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> AbortController;
+    #[wasm_bindgen(method, getter)]
+    pub fn signal(this: &AbortController) -> AbortSignal;
+
+    pub type AbortSignal;
+    #[wasm_bindgen(method, getter)]
+    pub fn aborted(this: &AbortSignal) -> bool;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    pub fn add_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    pub fn remove_event_listener(this: &AbortSignal, kind: &str, listener: &js_sys::Function);
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+
+    #[wasm_bindgen(method, getter, structural, js_name = abortSignal)]
+    pub fn abort_signal(this: &Fields) -> JsValue;
+    #[wasm_bindgen(method, getter, structural)]
+    pub fn expiration(this: &Fields) -> JsValue;
+    #[wasm_bindgen(method, getter, structural)]
+    pub fn message(this: &Fields) -> JsValue;
+    #[wasm_bindgen(method, getter, structural, js_name = Message)]
+    pub fn message_capitalized(this: &Fields) -> JsValue;
+    #[wasm_bindgen(method, getter, structural)]
+    pub fn code(this: &Fields) -> JsValue;
+    #[wasm_bindgen(method, getter, structural, js_name = __type)]
+    pub fn type_field(this: &Fields) -> JsValue;
+}
+
+impl AbortController {
+    /// `controller.abort` bound to the controller, usable as a timer or event callback without
+    /// a Rust closure.
+    pub fn bound_abort(&self) -> Option<js_sys::Function> {
+        let f = js_sys::Reflect::get(self, &JsValue::from_str("abort")).ok()?;
+        let f: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&f)?;
+        Some(f.bind0(self))
+    }
 }

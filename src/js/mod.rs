@@ -3,6 +3,7 @@
 //! whole module).
 
 mod bindings;
+pub mod client;
 mod convert;
 pub mod signer;
 

@@ -692,47 +692,47 @@ pub(super) static OPERATIONS: [Operation; 34] = [
 ];
 
 /// Calls `$callback! { rows }` with one row per operation, in the order of `operations()`:
-/// `(Service, PascalName, jsName, snake_name, "InputTsType", "OutputTsType", index)`, rows
+/// `(Service, PascalName, jsName, snake_name, "InputTsType", "Promise<OutputTsType>", index)`, rows
 /// separated by commas. Match it with
 /// `$(($svc:ident, $name:ident, $js:ident, $snake:ident, $input:literal, $output:literal, $ix:literal)),* $(,)?`.
 #[macro_export]
 macro_rules! kinesis_video_operations {
     ($callback:ident) => {
         $callback! {
-            (KinesisVideo, CreateSignalingChannel, createSignalingChannel, create_signaling_channel, "CreateSignalingChannelInput", "CreateSignalingChannelOutput", 0),
-            (KinesisVideo, CreateStream, createStream, create_stream, "CreateStreamInput", "CreateStreamOutput", 1),
-            (KinesisVideo, DeleteEdgeConfiguration, deleteEdgeConfiguration, delete_edge_configuration, "DeleteEdgeConfigurationInput", "DeleteEdgeConfigurationOutput", 2),
-            (KinesisVideo, DeleteSignalingChannel, deleteSignalingChannel, delete_signaling_channel, "DeleteSignalingChannelInput", "DeleteSignalingChannelOutput", 3),
-            (KinesisVideo, DeleteStream, deleteStream, delete_stream, "DeleteStreamInput", "DeleteStreamOutput", 4),
-            (KinesisVideo, DescribeEdgeConfiguration, describeEdgeConfiguration, describe_edge_configuration, "DescribeEdgeConfigurationInput", "DescribeEdgeConfigurationOutput", 5),
-            (KinesisVideo, DescribeImageGenerationConfiguration, describeImageGenerationConfiguration, describe_image_generation_configuration, "DescribeImageGenerationConfigurationInput", "DescribeImageGenerationConfigurationOutput", 6),
-            (KinesisVideo, DescribeMappedResourceConfiguration, describeMappedResourceConfiguration, describe_mapped_resource_configuration, "DescribeMappedResourceConfigurationInput", "DescribeMappedResourceConfigurationOutput", 7),
-            (KinesisVideo, DescribeMediaStorageConfiguration, describeMediaStorageConfiguration, describe_media_storage_configuration, "DescribeMediaStorageConfigurationInput", "DescribeMediaStorageConfigurationOutput", 8),
-            (KinesisVideo, DescribeNotificationConfiguration, describeNotificationConfiguration, describe_notification_configuration, "DescribeNotificationConfigurationInput", "DescribeNotificationConfigurationOutput", 9),
-            (KinesisVideo, DescribeSignalingChannel, describeSignalingChannel, describe_signaling_channel, "DescribeSignalingChannelInput", "DescribeSignalingChannelOutput", 10),
-            (KinesisVideo, DescribeStream, describeStream, describe_stream, "DescribeStreamInput", "DescribeStreamOutput", 11),
-            (KinesisVideo, DescribeStreamStorageConfiguration, describeStreamStorageConfiguration, describe_stream_storage_configuration, "DescribeStreamStorageConfigurationInput", "DescribeStreamStorageConfigurationOutput", 12),
-            (KinesisVideo, GetDataEndpoint, getDataEndpoint, get_data_endpoint, "GetDataEndpointInput", "GetDataEndpointOutput", 13),
-            (KinesisVideo, GetSignalingChannelEndpoint, getSignalingChannelEndpoint, get_signaling_channel_endpoint, "GetSignalingChannelEndpointInput", "GetSignalingChannelEndpointOutput", 14),
-            (KinesisVideo, ListEdgeAgentConfigurations, listEdgeAgentConfigurations, list_edge_agent_configurations, "ListEdgeAgentConfigurationsInput", "ListEdgeAgentConfigurationsOutput", 15),
-            (KinesisVideo, ListSignalingChannels, listSignalingChannels, list_signaling_channels, "ListSignalingChannelsInput", "ListSignalingChannelsOutput", 16),
-            (KinesisVideo, ListStreams, listStreams, list_streams, "ListStreamsInput", "ListStreamsOutput", 17),
-            (KinesisVideo, ListTagsForResource, listTagsForResource, list_tags_for_resource, "ListTagsForResourceInput", "ListTagsForResourceOutput", 18),
-            (KinesisVideo, ListTagsForStream, listTagsForStream, list_tags_for_stream, "ListTagsForStreamInput", "ListTagsForStreamOutput", 19),
-            (KinesisVideo, StartEdgeConfigurationUpdate, startEdgeConfigurationUpdate, start_edge_configuration_update, "StartEdgeConfigurationUpdateInput", "StartEdgeConfigurationUpdateOutput", 20),
-            (KinesisVideo, TagResource, tagResource, tag_resource, "TagResourceInput", "TagResourceOutput", 21),
-            (KinesisVideo, TagStream, tagStream, tag_stream, "TagStreamInput", "TagStreamOutput", 22),
-            (KinesisVideo, UntagResource, untagResource, untag_resource, "UntagResourceInput", "UntagResourceOutput", 23),
-            (KinesisVideo, UntagStream, untagStream, untag_stream, "UntagStreamInput", "UntagStreamOutput", 24),
-            (KinesisVideo, UpdateDataRetention, updateDataRetention, update_data_retention, "UpdateDataRetentionInput", "UpdateDataRetentionOutput", 25),
-            (KinesisVideo, UpdateImageGenerationConfiguration, updateImageGenerationConfiguration, update_image_generation_configuration, "UpdateImageGenerationConfigurationInput", "UpdateImageGenerationConfigurationOutput", 26),
-            (KinesisVideo, UpdateMediaStorageConfiguration, updateMediaStorageConfiguration, update_media_storage_configuration, "UpdateMediaStorageConfigurationInput", "UpdateMediaStorageConfigurationOutput", 27),
-            (KinesisVideo, UpdateNotificationConfiguration, updateNotificationConfiguration, update_notification_configuration, "UpdateNotificationConfigurationInput", "UpdateNotificationConfigurationOutput", 28),
-            (KinesisVideo, UpdateSignalingChannel, updateSignalingChannel, update_signaling_channel, "UpdateSignalingChannelInput", "UpdateSignalingChannelOutput", 29),
-            (KinesisVideo, UpdateStream, updateStream, update_stream, "UpdateStreamInput", "UpdateStreamOutput", 30),
-            (KinesisVideo, UpdateStreamStorageConfiguration, updateStreamStorageConfiguration, update_stream_storage_configuration, "UpdateStreamStorageConfigurationInput", "UpdateStreamStorageConfigurationOutput", 31),
-            (Signaling, GetIceServerConfig, getIceServerConfig, get_ice_server_config, "GetIceServerConfigRequest", "GetIceServerConfigResponse", 32),
-            (Signaling, SendAlexaOfferToMaster, sendAlexaOfferToMaster, send_alexa_offer_to_master, "SendAlexaOfferToMasterRequest", "SendAlexaOfferToMasterResponse", 33),
+            (KinesisVideo, CreateSignalingChannel, createSignalingChannel, create_signaling_channel, "CreateSignalingChannelInput", "Promise<CreateSignalingChannelOutput>", 0),
+            (KinesisVideo, CreateStream, createStream, create_stream, "CreateStreamInput", "Promise<CreateStreamOutput>", 1),
+            (KinesisVideo, DeleteEdgeConfiguration, deleteEdgeConfiguration, delete_edge_configuration, "DeleteEdgeConfigurationInput", "Promise<DeleteEdgeConfigurationOutput>", 2),
+            (KinesisVideo, DeleteSignalingChannel, deleteSignalingChannel, delete_signaling_channel, "DeleteSignalingChannelInput", "Promise<DeleteSignalingChannelOutput>", 3),
+            (KinesisVideo, DeleteStream, deleteStream, delete_stream, "DeleteStreamInput", "Promise<DeleteStreamOutput>", 4),
+            (KinesisVideo, DescribeEdgeConfiguration, describeEdgeConfiguration, describe_edge_configuration, "DescribeEdgeConfigurationInput", "Promise<DescribeEdgeConfigurationOutput>", 5),
+            (KinesisVideo, DescribeImageGenerationConfiguration, describeImageGenerationConfiguration, describe_image_generation_configuration, "DescribeImageGenerationConfigurationInput", "Promise<DescribeImageGenerationConfigurationOutput>", 6),
+            (KinesisVideo, DescribeMappedResourceConfiguration, describeMappedResourceConfiguration, describe_mapped_resource_configuration, "DescribeMappedResourceConfigurationInput", "Promise<DescribeMappedResourceConfigurationOutput>", 7),
+            (KinesisVideo, DescribeMediaStorageConfiguration, describeMediaStorageConfiguration, describe_media_storage_configuration, "DescribeMediaStorageConfigurationInput", "Promise<DescribeMediaStorageConfigurationOutput>", 8),
+            (KinesisVideo, DescribeNotificationConfiguration, describeNotificationConfiguration, describe_notification_configuration, "DescribeNotificationConfigurationInput", "Promise<DescribeNotificationConfigurationOutput>", 9),
+            (KinesisVideo, DescribeSignalingChannel, describeSignalingChannel, describe_signaling_channel, "DescribeSignalingChannelInput", "Promise<DescribeSignalingChannelOutput>", 10),
+            (KinesisVideo, DescribeStream, describeStream, describe_stream, "DescribeStreamInput", "Promise<DescribeStreamOutput>", 11),
+            (KinesisVideo, DescribeStreamStorageConfiguration, describeStreamStorageConfiguration, describe_stream_storage_configuration, "DescribeStreamStorageConfigurationInput", "Promise<DescribeStreamStorageConfigurationOutput>", 12),
+            (KinesisVideo, GetDataEndpoint, getDataEndpoint, get_data_endpoint, "GetDataEndpointInput", "Promise<GetDataEndpointOutput>", 13),
+            (KinesisVideo, GetSignalingChannelEndpoint, getSignalingChannelEndpoint, get_signaling_channel_endpoint, "GetSignalingChannelEndpointInput", "Promise<GetSignalingChannelEndpointOutput>", 14),
+            (KinesisVideo, ListEdgeAgentConfigurations, listEdgeAgentConfigurations, list_edge_agent_configurations, "ListEdgeAgentConfigurationsInput", "Promise<ListEdgeAgentConfigurationsOutput>", 15),
+            (KinesisVideo, ListSignalingChannels, listSignalingChannels, list_signaling_channels, "ListSignalingChannelsInput", "Promise<ListSignalingChannelsOutput>", 16),
+            (KinesisVideo, ListStreams, listStreams, list_streams, "ListStreamsInput", "Promise<ListStreamsOutput>", 17),
+            (KinesisVideo, ListTagsForResource, listTagsForResource, list_tags_for_resource, "ListTagsForResourceInput", "Promise<ListTagsForResourceOutput>", 18),
+            (KinesisVideo, ListTagsForStream, listTagsForStream, list_tags_for_stream, "ListTagsForStreamInput", "Promise<ListTagsForStreamOutput>", 19),
+            (KinesisVideo, StartEdgeConfigurationUpdate, startEdgeConfigurationUpdate, start_edge_configuration_update, "StartEdgeConfigurationUpdateInput", "Promise<StartEdgeConfigurationUpdateOutput>", 20),
+            (KinesisVideo, TagResource, tagResource, tag_resource, "TagResourceInput", "Promise<TagResourceOutput>", 21),
+            (KinesisVideo, TagStream, tagStream, tag_stream, "TagStreamInput", "Promise<TagStreamOutput>", 22),
+            (KinesisVideo, UntagResource, untagResource, untag_resource, "UntagResourceInput", "Promise<UntagResourceOutput>", 23),
+            (KinesisVideo, UntagStream, untagStream, untag_stream, "UntagStreamInput", "Promise<UntagStreamOutput>", 24),
+            (KinesisVideo, UpdateDataRetention, updateDataRetention, update_data_retention, "UpdateDataRetentionInput", "Promise<UpdateDataRetentionOutput>", 25),
+            (KinesisVideo, UpdateImageGenerationConfiguration, updateImageGenerationConfiguration, update_image_generation_configuration, "UpdateImageGenerationConfigurationInput", "Promise<UpdateImageGenerationConfigurationOutput>", 26),
+            (KinesisVideo, UpdateMediaStorageConfiguration, updateMediaStorageConfiguration, update_media_storage_configuration, "UpdateMediaStorageConfigurationInput", "Promise<UpdateMediaStorageConfigurationOutput>", 27),
+            (KinesisVideo, UpdateNotificationConfiguration, updateNotificationConfiguration, update_notification_configuration, "UpdateNotificationConfigurationInput", "Promise<UpdateNotificationConfigurationOutput>", 28),
+            (KinesisVideo, UpdateSignalingChannel, updateSignalingChannel, update_signaling_channel, "UpdateSignalingChannelInput", "Promise<UpdateSignalingChannelOutput>", 29),
+            (KinesisVideo, UpdateStream, updateStream, update_stream, "UpdateStreamInput", "Promise<UpdateStreamOutput>", 30),
+            (KinesisVideo, UpdateStreamStorageConfiguration, updateStreamStorageConfiguration, update_stream_storage_configuration, "UpdateStreamStorageConfigurationInput", "Promise<UpdateStreamStorageConfigurationOutput>", 31),
+            (Signaling, GetIceServerConfig, getIceServerConfig, get_ice_server_config, "GetIceServerConfigRequest", "Promise<GetIceServerConfigResponse>", 32),
+            (Signaling, SendAlexaOfferToMaster, sendAlexaOfferToMaster, send_alexa_offer_to_master, "SendAlexaOfferToMasterRequest", "Promise<SendAlexaOfferToMasterResponse>", 33),
         }
     };
 }
@@ -968,6 +968,40 @@ export interface ImageGenerationDestinationConfigOutput {
   DestinationRegion?: string;
 }
 export type ImageSelectorType = "SERVER_TIMESTAMP" | "PRODUCER_TIMESTAMP";
+export interface KinesisVideoClient {
+  createSignalingChannel(input: CreateSignalingChannelInput, options?: CallOptions): Promise<CreateSignalingChannelOutput & MetadataBearer>;
+  createStream(input: CreateStreamInput, options?: CallOptions): Promise<CreateStreamOutput & MetadataBearer>;
+  deleteEdgeConfiguration(input: DeleteEdgeConfigurationInput, options?: CallOptions): Promise<DeleteEdgeConfigurationOutput & MetadataBearer>;
+  deleteSignalingChannel(input: DeleteSignalingChannelInput, options?: CallOptions): Promise<DeleteSignalingChannelOutput & MetadataBearer>;
+  deleteStream(input: DeleteStreamInput, options?: CallOptions): Promise<DeleteStreamOutput & MetadataBearer>;
+  describeEdgeConfiguration(input: DescribeEdgeConfigurationInput, options?: CallOptions): Promise<DescribeEdgeConfigurationOutput & MetadataBearer>;
+  describeImageGenerationConfiguration(input: DescribeImageGenerationConfigurationInput, options?: CallOptions): Promise<DescribeImageGenerationConfigurationOutput & MetadataBearer>;
+  describeMappedResourceConfiguration(input: DescribeMappedResourceConfigurationInput, options?: CallOptions): Promise<DescribeMappedResourceConfigurationOutput & MetadataBearer>;
+  describeMediaStorageConfiguration(input: DescribeMediaStorageConfigurationInput, options?: CallOptions): Promise<DescribeMediaStorageConfigurationOutput & MetadataBearer>;
+  describeNotificationConfiguration(input: DescribeNotificationConfigurationInput, options?: CallOptions): Promise<DescribeNotificationConfigurationOutput & MetadataBearer>;
+  describeSignalingChannel(input: DescribeSignalingChannelInput, options?: CallOptions): Promise<DescribeSignalingChannelOutput & MetadataBearer>;
+  describeStream(input: DescribeStreamInput, options?: CallOptions): Promise<DescribeStreamOutput & MetadataBearer>;
+  describeStreamStorageConfiguration(input: DescribeStreamStorageConfigurationInput, options?: CallOptions): Promise<DescribeStreamStorageConfigurationOutput & MetadataBearer>;
+  getDataEndpoint(input: GetDataEndpointInput, options?: CallOptions): Promise<GetDataEndpointOutput & MetadataBearer>;
+  getSignalingChannelEndpoint(input: GetSignalingChannelEndpointInput, options?: CallOptions): Promise<GetSignalingChannelEndpointOutput & MetadataBearer>;
+  listEdgeAgentConfigurations(input: ListEdgeAgentConfigurationsInput, options?: CallOptions): Promise<ListEdgeAgentConfigurationsOutput & MetadataBearer>;
+  listSignalingChannels(input: ListSignalingChannelsInput, options?: CallOptions): Promise<ListSignalingChannelsOutput & MetadataBearer>;
+  listStreams(input: ListStreamsInput, options?: CallOptions): Promise<ListStreamsOutput & MetadataBearer>;
+  listTagsForResource(input: ListTagsForResourceInput, options?: CallOptions): Promise<ListTagsForResourceOutput & MetadataBearer>;
+  listTagsForStream(input: ListTagsForStreamInput, options?: CallOptions): Promise<ListTagsForStreamOutput & MetadataBearer>;
+  startEdgeConfigurationUpdate(input: StartEdgeConfigurationUpdateInput, options?: CallOptions): Promise<StartEdgeConfigurationUpdateOutput & MetadataBearer>;
+  tagResource(input: TagResourceInput, options?: CallOptions): Promise<TagResourceOutput & MetadataBearer>;
+  tagStream(input: TagStreamInput, options?: CallOptions): Promise<TagStreamOutput & MetadataBearer>;
+  untagResource(input: UntagResourceInput, options?: CallOptions): Promise<UntagResourceOutput & MetadataBearer>;
+  untagStream(input: UntagStreamInput, options?: CallOptions): Promise<UntagStreamOutput & MetadataBearer>;
+  updateDataRetention(input: UpdateDataRetentionInput, options?: CallOptions): Promise<UpdateDataRetentionOutput & MetadataBearer>;
+  updateImageGenerationConfiguration(input: UpdateImageGenerationConfigurationInput, options?: CallOptions): Promise<UpdateImageGenerationConfigurationOutput & MetadataBearer>;
+  updateMediaStorageConfiguration(input: UpdateMediaStorageConfigurationInput, options?: CallOptions): Promise<UpdateMediaStorageConfigurationOutput & MetadataBearer>;
+  updateNotificationConfiguration(input: UpdateNotificationConfigurationInput, options?: CallOptions): Promise<UpdateNotificationConfigurationOutput & MetadataBearer>;
+  updateSignalingChannel(input: UpdateSignalingChannelInput, options?: CallOptions): Promise<UpdateSignalingChannelOutput & MetadataBearer>;
+  updateStream(input: UpdateStreamInput, options?: CallOptions): Promise<UpdateStreamOutput & MetadataBearer>;
+  updateStreamStorageConfiguration(input: UpdateStreamStorageConfigurationInput, options?: CallOptions): Promise<UpdateStreamStorageConfigurationOutput & MetadataBearer>;
+}
 export type KinesisVideoErrorName =
   | "AccessDeniedException"
   | "AccountChannelLimitExceededException"
@@ -1022,6 +1056,10 @@ export type KinesisVideoOperationName =
   | "UpdateSignalingChannel"
   | "UpdateStream"
   | "UpdateStreamStorageConfiguration";
+export interface KinesisVideoSignalingClient {
+  getIceServerConfig(input: GetIceServerConfigRequest, options?: CallOptions): Promise<GetIceServerConfigResponse & MetadataBearer>;
+  sendAlexaOfferToMaster(input: SendAlexaOfferToMasterRequest, options?: CallOptions): Promise<SendAlexaOfferToMasterResponse & MetadataBearer>;
+}
 export interface LastRecorderStatus {
   JobStatusDetails?: string;
   LastCollectedTime?: Date;
@@ -1307,4 +1345,12 @@ export interface UploaderConfigOutput {
   ScheduleConfig?: ScheduleConfigOutput;
 }
 export type UploaderStatus = "SUCCESS" | "USER_ERROR" | "SYSTEM_ERROR";
+/** Every page of DescribeMappedResourceConfiguration, following NextToken until the last page. */
+export function paginateDescribeMappedResourceConfiguration(client: KinesisVideoClient, input: DescribeMappedResourceConfigurationInput, options?: { pageSize?: number }): AsyncIterable<DescribeMappedResourceConfigurationOutput & MetadataBearer>;
+/** Every page of ListEdgeAgentConfigurations, following NextToken until the last page. */
+export function paginateListEdgeAgentConfigurations(client: KinesisVideoClient, input: ListEdgeAgentConfigurationsInput, options?: { pageSize?: number }): AsyncIterable<ListEdgeAgentConfigurationsOutput & MetadataBearer>;
+/** Every page of ListSignalingChannels, following NextToken until the last page. */
+export function paginateListSignalingChannels(client: KinesisVideoClient, input: ListSignalingChannelsInput, options?: { pageSize?: number }): AsyncIterable<ListSignalingChannelsOutput & MetadataBearer>;
+/** Every page of ListStreams, following NextToken until the last page. */
+export function paginateListStreams(client: KinesisVideoClient, input: ListStreamsInput, options?: { pageSize?: number }): AsyncIterable<ListStreamsOutput & MetadataBearer>;
 "##;

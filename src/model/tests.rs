@@ -292,10 +292,10 @@ fn operations_macro_rows_match_table() {
         assert_eq!(snake.replace('_', ""), name.to_ascii_lowercase());
         if op.service == Service::Signaling {
             assert_eq!(*input, format!("{name}Request"));
-            assert_eq!(*output, format!("{name}Response"));
+            assert_eq!(*output, format!("Promise<{name}Response>"));
         } else {
             assert_eq!(*input, format!("{name}Input"));
-            assert_eq!(*output, format!("{name}Output"));
+            assert_eq!(*output, format!("Promise<{name}Output>"));
         }
     }
     assert_eq!(rows[13].3, "get_data_endpoint");

@@ -10,7 +10,7 @@ mod time;
 
 pub use canonical::{encode_strict, CanonicalRequest, UrlParts};
 pub use key::{hex, sha256_hex, SigningKeyCache};
-pub use time::AmzDate;
+pub use time::{u32_to_str, AmzDate};
 
 use crate::prelude::*;
 use core::fmt;

@@ -1,0 +1,2 @@
+export * from "./kinesis_video_wasm.js";
+export * from "./waiters.js";
