@@ -23,6 +23,7 @@ pub(crate) mod prelude {
 pub mod endpoint;
 pub mod model;
 pub mod protocol;
+pub mod signaling;
 pub mod sigv4;
 
 #[cfg(target_arch = "wasm32")]

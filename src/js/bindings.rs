@@ -66,6 +66,7 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn signal(this: &AbortController) -> AbortSignal;
 
+    #[derive(Clone)]
     pub type AbortSignal;
     #[wasm_bindgen(method, getter)]
     pub fn aborted(this: &AbortSignal) -> bool;
@@ -79,6 +80,8 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
 
+    #[wasm_bindgen(method, getter, structural)]
+    pub fn endpoint(this: &Fields) -> JsValue;
     #[wasm_bindgen(method, getter, structural, js_name = abortSignal)]
     pub fn abort_signal(this: &Fields) -> JsValue;
     #[wasm_bindgen(method, getter, structural)]

@@ -50,8 +50,6 @@ export interface CallOptions { abortSignal?: AbortSignal }
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(method, getter, structural)]
-    fn endpoint(this: &Fields) -> JsValue;
     #[wasm_bindgen(method, getter, structural, js_name = useFipsEndpoint)]
     fn use_fips_endpoint(this: &Fields) -> JsValue;
     #[wasm_bindgen(method, getter, structural, js_name = useDualstackEndpoint)]
@@ -87,6 +85,9 @@ pub(crate) struct Inner {
     credentials: CredentialSource,
     /// Server time minus local time, learnt from responses.
     skew_ms: Cell<f64>,
+    /// The partition's STUN server for WebRTC; none with a custom endpoint (a local or test
+    /// service hands out its own ICE servers).
+    pub(crate) stun: Option<String>,
 }
 
 /// How one attempt ended without a response.
@@ -96,11 +97,11 @@ enum Failure {
     Network(String),
 }
 
-struct Meta {
-    status: Option<u16>,
-    request_id: Option<String>,
-    attempts: u32,
-    total_delay: f64,
+pub(crate) struct Meta {
+    pub(crate) status: Option<u16>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+    pub(crate) total_delay: f64,
 }
 
 impl Meta {
@@ -118,7 +119,7 @@ impl Meta {
     }
 }
 
-fn call_error(name: &str, message: &str, fault: &str, meta: &Meta) -> JsValue {
+pub(crate) fn call_error(name: &str, message: &str, fault: &str, meta: &Meta) -> JsValue {
     let e = error(name, message);
     set(e.unchecked_ref(), "$fault", &JsValue::from_str(fault));
     set(e.unchecked_ref(), "$metadata", &meta.to_js());
@@ -161,6 +162,10 @@ impl Inner {
         let custom = optional_string(c.endpoint(), "config.endpoint")?;
         let fips = optional_bool(c.use_fips_endpoint(), "config.useFipsEndpoint")?.unwrap_or(false);
         let dualstack = optional_bool(c.use_dualstack_endpoint(), "config.useDualstackEndpoint")?.unwrap_or(false);
+        let stun = match (service, &custom) {
+            (Service::KinesisVideo, None) => Some(crate::endpoint::stun_uri(&region, fips, dualstack)),
+            _ => None,
+        };
         let endpoint = match service {
             Service::KinesisVideo => {
                 let params = crate::endpoint::EndpointParams {
@@ -187,11 +192,25 @@ impl Inner {
             2_147_483_647.0,
             "must be a positive number of milliseconds",
         )?;
-        Ok(Inner { service, region, endpoint, max_attempts, timeout_ms, credentials, skew_ms: Cell::new(0.0) })
+        Ok(Inner { service, region, endpoint, max_attempts, timeout_ms, credentials, skew_ms: Cell::new(0.0), stun })
+    }
+
+    /// A signaling-data-plane client for a channel's HTTPS endpoint, sharing this one's settings.
+    pub(crate) fn signaling(&self, endpoint: &str, credentials: Credentials) -> Result<Inner, &'static str> {
+        Ok(Inner {
+            service: Service::Signaling,
+            region: self.region.clone(),
+            endpoint: protocol::normalize_endpoint(endpoint)?,
+            max_attempts: self.max_attempts,
+            timeout_ms: self.timeout_ms,
+            credentials: CredentialSource::Static(credentials),
+            skew_ms: Cell::new(self.skew_ms.get()),
+            stun: None,
+        })
     }
 
     /// Static credentials, or the provider's, cached until five minutes before they expire.
-    async fn credentials(&self) -> Result<Credentials, String> {
+    pub(crate) async fn credentials(&self) -> Result<Credentials, String> {
         let CredentialSource::Provider { provider, cached, pending } = &self.credentials else {
             let CredentialSource::Static(c) = &self.credentials else { return Err(String::new()) };
             return Ok(c.clone());
@@ -294,7 +313,7 @@ impl Inner {
         })
     }
 
-    async fn send(&self, op: &'static Operation, body: String, user_signal: Option<AbortSignal>) -> Result<JsValue, JsValue> {
+    pub(crate) async fn send(&self, op: &'static Operation, body: String, user_signal: Option<AbortSignal>) -> Result<JsValue, JsValue> {
         let mut meta = Meta { status: None, request_id: None, attempts: 0, total_delay: 0.0 };
         let aborted = |meta: &Meta| call_error("AbortError", "the call was aborted", "client", meta);
         if user_signal.as_ref().is_some_and(|s| s.aborted()) {

@@ -5,6 +5,7 @@
 mod bindings;
 pub mod client;
 mod convert;
+pub mod signaling;
 pub mod signer;
 
 pub use convert::*;

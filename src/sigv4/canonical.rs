@@ -138,7 +138,7 @@ fn normalize_path(path: &str) -> String {
 
 /// A stable insertion sort: the lists signed here are short, and the standard library's sorts
 /// would add several kilobytes of wasm per element type.
-pub(crate) fn sort_by_key<T, K: Ord + ?Sized>(v: &mut [T], key: impl Fn(&T) -> &K) {
+pub fn sort_by_key<T, K: Ord + ?Sized>(v: &mut [T], key: impl Fn(&T) -> &K) {
     for i in 1..v.len() {
         let mut j = i;
         while j > 0 && key(&v[j - 1]) > key(&v[j]) {

@@ -8,7 +8,7 @@ mod canonical;
 mod key;
 mod time;
 
-pub use canonical::{encode_strict, CanonicalRequest, UrlParts};
+pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, UrlParts};
 pub use key::{hex, sha256_hex, SigningKeyCache};
 pub use time::{u32_to_str, AmzDate};
 

@@ -1,0 +1,163 @@
+//! The KVS WebRTC signaling WebSocket URL: a SigV4 presigned `GET` of the channel's WSS endpoint
+//! with `X-Amz-ChannelARN` (and `X-Amz-ClientId` for viewers), the session token signed in.
+//! Pure Rust, tested natively.
+
+use crate::prelude::*;
+use crate::sigv4::{
+    self, AmzDate, Credentials, HttpRequest, SessionTokenMode, SigningKeyCache, SigningParams, SigningSettings,
+};
+
+/// Lifetime of a signaling URL when none is given: what the KVS SDKs use.
+pub const DEFAULT_EXPIRES: u32 = 299;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Master,
+    Viewer,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "MASTER" => Some(Role::Master),
+            "VIEWER" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Master => "MASTER",
+            Role::Viewer => "VIEWER",
+        }
+    }
+}
+
+pub struct SignalingUrlParams<'a> {
+    pub endpoint: &'a str,
+    pub channel_arn: &'a str,
+    pub role: Role,
+    pub client_id: Option<&'a str>,
+    pub credentials: &'a Credentials,
+    pub region: &'a str,
+    pub expires_in: u32,
+    pub time: AmzDate,
+}
+
+/// Checks a viewer's client id the way the service does; `Err` names the field.
+pub fn check_client_id(role: Role, client_id: Option<&str>) -> Result<(), &'static str> {
+    match (role, client_id) {
+        (Role::Viewer, None) => Err("clientId: is required for the VIEWER role"),
+        (Role::Master, Some(_)) => Err("clientId: must not be set for the MASTER role (a channel has one master)"),
+        (_, Some(id)) if id.is_empty() || id.chars().count() > 256 => Err("clientId: must be 1 to 256 characters"),
+        (_, Some(id)) if id.starts_with("AWS_") => Err("clientId: must not start with AWS_"),
+        _ => Ok(()),
+    }
+}
+
+/// The presigned `wss://` URL. The path is signed as written (not normalized), and the query
+/// parameters, `X-Amz-Signature` included, come out sorted by name, exactly as the KVS WebRTC
+/// SDKs build it.
+pub fn presign_signaling_url(cache: &mut SigningKeyCache, p: &SignalingUrlParams) -> Result<String, &'static str> {
+    let parts = sigv4::UrlParts::parse(p.endpoint).map_err(|_| "endpoint: must be a wss:// (or ws://) URL")?;
+    if !parts.scheme.eq_ignore_ascii_case("wss") && !parts.scheme.eq_ignore_ascii_case("ws") {
+        return Err("endpoint: must be a wss:// (or ws://) URL");
+    }
+    if !parts.query.is_empty() || p.endpoint.contains('?') {
+        return Err("endpoint: must not have a query string");
+    }
+    if p.channel_arn.is_empty() {
+        return Err("channelArn: must be a non-empty string");
+    }
+    check_client_id(p.role, p.client_id)?;
+
+    // The channel ARN and client id ride in the URL's own query, so they are signed.
+    let mut url = String::with_capacity(p.endpoint.len() + p.channel_arn.len() * 3 + 32);
+    url.push_str(p.endpoint);
+    url.push_str("?X-Amz-ChannelARN=");
+    sigv4::encode_strict(p.channel_arn.as_bytes(), &mut url);
+    if let Some(id) = p.client_id {
+        url.push_str("&X-Amz-ClientId=");
+        sigv4::encode_strict(id.as_bytes(), &mut url);
+    }
+    let req = HttpRequest { method: "GET", url: &url, headers: &[], body: b"" };
+    let params = SigningParams {
+        credentials: p.credentials,
+        region: p.region,
+        service: "kinesisvideo",
+        time: p.time,
+        settings: SigningSettings {
+            normalize_path: false,
+            session_token: SessionTokenMode::Signed,
+            expires_in: p.expires_in,
+            ..SigningSettings::default()
+        },
+    };
+    let signed = sigv4::presign_url(cache, &req, &params).map_err(|e| e.message())?;
+
+    // Move X-Amz-Signature from the end to its sorted place.
+    let Some((base, query)) = signed.output.split_once('?') else {
+        return Err("endpoint: must be a wss:// (or ws://) URL");
+    };
+    let mut pairs: Vec<&str> = query.split('&').collect();
+    sigv4::sort_by_key(&mut pairs, |p| p.split_once('=').map_or(*p, |(k, _)| k));
+    let mut out = String::with_capacity(signed.output.len());
+    out.push_str(base);
+    out.push('?');
+    for (i, pair) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(pair);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(token: Option<&str>) -> Credentials {
+        Credentials {
+            access_key_id: "AKIDEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+            session_token: token.map(String::from),
+        }
+    }
+
+    fn url(role: Role, client_id: Option<&str>, token: Option<&str>) -> Result<String, &'static str> {
+        let c = creds(token);
+        presign_signaling_url(
+            &mut SigningKeyCache::new(),
+            &SignalingUrlParams {
+                endpoint: "wss://v-1a2b3c4d.kinesisvideo.us-west-2.amazonaws.com",
+                channel_arn: "arn:aws:kinesisvideo:us-west-2:123456789012:channel/demo/1705489836421",
+                role,
+                client_id,
+                credentials: &c,
+                region: "us-west-2",
+                expires_in: DEFAULT_EXPIRES,
+                time: AmzDate::from_epoch_seconds(1_705_489_836),
+            },
+        )
+    }
+
+    #[test]
+    fn viewer_url_has_sorted_signed_query() {
+        let u = url(Role::Viewer, Some("viewer-1"), Some("tok/en+")).unwrap();
+        assert!(u.starts_with("wss://v-1a2b3c4d.kinesisvideo.us-west-2.amazonaws.com/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-ChannelARN=arn%3Aaws%3Akinesisvideo%3Aus-west-2%3A123456789012%3Achannel%2Fdemo%2F1705489836421&X-Amz-ClientId=viewer-1&X-Amz-Credential=AKIDEXAMPLE%2F20240117%2Fus-west-2%2Fkinesisvideo%2Faws4_request&X-Amz-Date=20240117T111036Z&X-Amz-Expires=299&X-Amz-Security-Token=tok%2Fen%2B&X-Amz-Signature="), "{u}");
+        assert!(u.ends_with("&X-Amz-SignedHeaders=host"), "{u}");
+    }
+
+    #[test]
+    fn roles_and_client_ids() {
+        assert!(url(Role::Master, None, None).unwrap().contains("X-Amz-ChannelARN="));
+        assert!(!url(Role::Master, None, None).unwrap().contains("X-Amz-ClientId"));
+        assert_eq!(url(Role::Viewer, None, None).unwrap_err(), "clientId: is required for the VIEWER role");
+        assert!(url(Role::Master, Some("x"), None).is_err());
+        assert!(url(Role::Viewer, Some("AWS_x"), None).is_err());
+        assert!(url(Role::Viewer, Some(""), None).is_err());
+        assert_eq!(Role::parse("VIEWER"), Some(Role::Viewer));
+        assert_eq!(Role::parse("viewer"), None);
+    }
+}
