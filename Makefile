@@ -57,6 +57,10 @@ bench: pkg
 	node bench/size.mjs
 	node bench/sign.mjs
 
+## demo: build, start the local endpoint and serve the demo on http://127.0.0.1:8080
+demo: pkg
+	node www/serve.mjs
+
 ## local-endpoint: a local Kinesis Video endpoint on 127.0.0.1:$KVS_LOCAL_PORT (default 4567)
 local-endpoint: setup
 	node tests/local-endpoint/cli.mjs
