@@ -31,8 +31,10 @@ pub mod js;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod runtime {
+    // SAFETY: a wasm module instance without the atomics feature runs on one thread.
     #[global_allocator]
-    static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+    static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+        unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {

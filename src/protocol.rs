@@ -48,7 +48,12 @@ pub fn is_clock_skew(name: &str, message: &str) -> bool {
     matches!(
         name,
         "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture" | "InvalidSignatureException" | "SignatureDoesNotMatch"
-    ) && (name.starts_with("Request") || message.contains("Signature expired") || message.contains("not yet current"))
+    ) && (name.starts_with("Request") || contains(message, "Signature expired") || contains(message, "not yet current"))
+}
+
+/// Substring test without `str::contains`, whose two-way searcher costs kilobytes of wasm.
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 /// Backoff before retry number `retry` (1 for the first retry): full jitter over an exponential
@@ -63,20 +68,26 @@ pub fn backoff_ms(retry: u32, random: f64) -> f64 {
 
 /// Epoch milliseconds of an RFC 7231 IMF-fixdate, e.g. `Wed, 25 Nov 2026 21:54:43 GMT`.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let mut it = s.split_ascii_whitespace();
-    let _weekday = it.next()?;
-    let day: i64 = it.next()?.parse().ok()?;
-    let month = it.next()?;
-    let year: i64 = it.next()?.parse().ok()?;
-    let time = it.next()?;
-    if it.next()? != "GMT" {
+    // Fixed layout: "Www, DD Mon YYYY HH:MM:SS GMT".
+    let b = s.as_bytes();
+    if b.len() != 29 || b.get(3) != Some(&b',') || !s.ends_with(" GMT") {
         return None;
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let m = MONTHS.iter().position(|x| *x == month)? as i64 + 1;
-    let mut t = time.split(':');
-    let (h, mi, se): (i64, i64, i64) = (t.next()?.parse().ok()?, t.next()?.parse().ok()?, t.next()?.parse().ok()?);
-    if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 {
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let mut n = 0i64;
+        for &c in b.get(from..from + len)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + i64::from(c - b'0');
+        }
+        Some(n)
+    };
+    const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+    let month = b.get(8..11)?;
+    let m = MONTHS.chunks(3).position(|c| c == month)? as i64 + 1;
+    let (day, year, h, mi, se) = (num(5, 2)?, num(12, 4)?, num(17, 2)?, num(20, 2)?, num(23, 2)?);
+    if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
         return None;
     }
     // Days from civil (proleptic Gregorian).

@@ -80,20 +80,6 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
 
-    #[wasm_bindgen(method, getter, structural)]
-    pub fn endpoint(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = abortSignal)]
-    pub fn abort_signal(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural)]
-    pub fn expiration(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural)]
-    pub fn message(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = Message)]
-    pub fn message_capitalized(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural)]
-    pub fn code(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = __type)]
-    pub fn type_field(this: &Fields) -> JsValue;
 }
 
 impl AbortController {

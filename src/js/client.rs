@@ -48,18 +48,6 @@ export interface KinesisVideoSignalingClientConfig {
 export interface CallOptions { abortSignal?: AbortSignal }
 "#;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(method, getter, structural, js_name = useFipsEndpoint)]
-    fn use_fips_endpoint(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = useDualstackEndpoint)]
-    fn use_dualstack_endpoint(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = maxAttempts)]
-    fn max_attempts(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = requestTimeoutMs)]
-    fn request_timeout_ms(this: &Fields) -> JsValue;
-}
-
 /// Credentials are refreshed this long before they expire.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// A server clock further off than this is taken as the correct time for signing.
@@ -71,8 +59,8 @@ enum CredentialSource {
         provider: Function,
         /// The last credentials and their expiry (epoch ms), if they have one.
         cached: RefCell<Option<(Credentials, Option<f64>)>>,
-        /// A refresh under way, shared by concurrent calls.
-        pending: RefCell<Option<Promise>>,
+        /// A refresh under way, shared by concurrent calls, and when it started (epoch ms).
+        pending: RefCell<Option<(Promise, f64)>>,
     },
 }
 
@@ -88,6 +76,11 @@ pub(crate) struct Inner {
     /// The partition's STUN server for WebRTC; none with a custom endpoint (a local or test
     /// service hands out its own ICE servers).
     pub(crate) stun: Option<String>,
+}
+
+pub(crate) enum CredentialsFailure {
+    Aborted,
+    Failed(String),
 }
 
 /// How one attempt ended without a response.
@@ -131,7 +124,7 @@ fn error_message(e: &JsValue) -> String {
         return s;
     }
     if e.is_object() {
-        if let Some(m) = e.unchecked_ref::<Fields>().message().as_string() {
+        if let Some(m) = get(e, "message").as_string() {
             return m;
         }
     }
@@ -159,9 +152,9 @@ impl Inner {
         } else {
             CredentialSource::Static(credentials(&creds_value, "config.credentials")?)
         };
-        let custom = optional_string(c.endpoint(), "config.endpoint")?;
-        let fips = optional_bool(c.use_fips_endpoint(), "config.useFipsEndpoint")?.unwrap_or(false);
-        let dualstack = optional_bool(c.use_dualstack_endpoint(), "config.useDualstackEndpoint")?.unwrap_or(false);
+        let custom = optional_string(get(&config, "endpoint"), "config.endpoint")?;
+        let fips = optional_bool(get(&config, "useFipsEndpoint"), "config.useFipsEndpoint")?.unwrap_or(false);
+        let dualstack = optional_bool(get(&config, "useDualstackEndpoint"), "config.useDualstackEndpoint")?.unwrap_or(false);
         let stun = match (service, &custom) {
             (Service::KinesisVideo, None) => Some(crate::endpoint::stun_uri(&region, fips, dualstack)),
             _ => None,
@@ -174,7 +167,7 @@ impl Inner {
                     use_dualstack: dualstack,
                     endpoint: custom.as_deref(),
                 };
-                let url = crate::endpoint::resolve(&params).map_err(|e| type_error("config", e.message()))?;
+                let url = crate::endpoint::resolve(&params).map_err(|e| type_error("config.endpoint", e.message()))?;
                 protocol::normalize_endpoint(&url)
             }
             Service::Signaling => match custom {
@@ -183,10 +176,10 @@ impl Inner {
             },
         }
         .map_err(|m| type_error("config", m))?;
-        let max_attempts = optional_int(c.max_attempts(), "config.maxAttempts", 1.0, 100.0, "must be an integer from 1 to 100")?
+        let max_attempts = optional_int(get(&config, "maxAttempts"), "config.maxAttempts", 1.0, 100.0, "must be an integer from 1 to 100")?
             .map_or(3, |n| n as u32);
         let timeout_ms = optional_number(
-            c.request_timeout_ms(),
+            get(&config, "requestTimeoutMs"),
             "config.requestTimeoutMs",
             1.0,
             2_147_483_647.0,
@@ -210,9 +203,12 @@ impl Inner {
     }
 
     /// Static credentials, or the provider's, cached until five minutes before they expire.
-    pub(crate) async fn credentials(&self) -> Result<Credentials, String> {
+    /// Concurrent callers share one provider call; `signal` ends the wait (not the provider).
+    pub(crate) async fn credentials(&self, signal: Option<&AbortSignal>) -> Result<Credentials, CredentialsFailure> {
         let CredentialSource::Provider { provider, cached, pending } = &self.credentials else {
-            let CredentialSource::Static(c) = &self.credentials else { return Err(String::new()) };
+            let CredentialSource::Static(c) = &self.credentials else {
+                return Err(CredentialsFailure::Failed(String::new()));
+            };
             return Ok(c.clone());
         };
         if let Some((c, expires)) = cached.borrow().as_ref() {
@@ -220,28 +216,49 @@ impl Inner {
                 return Ok(c.clone());
             }
         }
-        let existing = pending.borrow().clone();
+        // A refresh left behind by an aborted caller is reused only while it is recent.
+        let existing = pending.borrow().clone().filter(|(_, started)| now_ms() - started < REFRESH_MARGIN_MS);
         let promise = match existing {
-            Some(p) => p,
+            Some((p, _)) => p,
             None => {
                 let p = match provider.call0(&JsValue::UNDEFINED) {
                     Ok(v) => Promise::resolve(&v),
                     Err(e) => Promise::reject(&e),
                 };
-                *pending.borrow_mut() = Some(p.clone());
+                *pending.borrow_mut() = Some((p.clone(), now_ms()));
                 p
             }
         };
-        let result = JsFuture::from(promise).await;
+        let result = match signal {
+            None => JsFuture::from(promise).await,
+            Some(s) => {
+                // Race the provider against the abort signal.
+                let mut reject_fn: Option<Function> = None;
+                let aborted = Promise::new(&mut |_, reject| {
+                    s.add_event_listener("abort", &reject);
+                    reject_fn = Some(reject);
+                });
+                let race = Promise::race(&js_sys::Array::of2(&promise, &aborted));
+                let r = JsFuture::from(race).await;
+                if let Some(f) = reject_fn {
+                    s.remove_event_listener("abort", &f);
+                }
+                if s.aborted() {
+                    return Err(CredentialsFailure::Aborted);
+                }
+                r
+            }
+        };
         *pending.borrow_mut() = None;
+        let failed = |m: String| CredentialsFailure::Failed(m);
         let value = result.map_err(|e| {
             let mut m = String::from("the credentials provider failed: ");
             m.push_str(&error_message(&e));
-            m
+            failed(m)
         })?;
-        let creds = credentials(&value, "credentials provider result").map_err(|e| error_message(&e))?;
-        let expires = optional_date_ms(value.unchecked_ref::<Fields>().expiration(), "credentials.expiration")
-            .map_err(|e| error_message(&e))?;
+        let creds = credentials(&value, "credentials provider result").map_err(|e| failed(error_message(&e)))?;
+        let expires = optional_date_ms(get(&value, "expiration"), "credentials.expiration")
+            .map_err(|e| failed(error_message(&e)))?;
         *cached.borrow_mut() = Some((creds.clone(), expires));
         Ok(creds)
     }
@@ -319,9 +336,10 @@ impl Inner {
         if user_signal.as_ref().is_some_and(|s| s.aborted()) {
             return Err(aborted(&meta));
         }
-        let creds = match self.credentials().await {
+        let creds = match self.credentials(user_signal.as_ref()).await {
             Ok(c) => c,
-            Err(m) => return Err(call_error("CredentialsProviderError", &m, "client", &meta)),
+            Err(CredentialsFailure::Aborted) => return Err(aborted(&meta)),
+            Err(CredentialsFailure::Failed(m)) => return Err(call_error("CredentialsProviderError", &m, "client", &meta)),
         };
         let url = protocol::join_url(&self.endpoint, op.uri);
         let mut skew_corrected = false;
@@ -360,7 +378,8 @@ impl Inner {
                         };
                     }
                     let (name, message, modeled_message) = describe_error(op, status, &h, &text);
-                    if protocol::is_clock_skew(&name, &message) && !skew_corrected {
+                    // A skew refusal is retried once, with the corrected clock, within maxAttempts.
+                    if protocol::is_clock_skew(&name, &message) && !skew_corrected && meta.attempts < self.max_attempts {
                         skew_corrected = true;
                         if let Some(server) = server_ms {
                             self.skew_ms.set(server - now_ms());
@@ -393,12 +412,12 @@ impl Inner {
 /// is not JSON (a proxy's HTML page) still yields a clean error with the status.
 fn describe_error(op: &Operation, status: u16, h: &super::bindings::HeaderMap, text: &str) -> (String, String, Option<String>) {
     let parsed = js_sys::JSON::parse(text).ok().filter(|v| v.is_object());
-    let field = |f: fn(&Fields) -> JsValue| parsed.as_ref().and_then(|v| f(v.unchecked_ref()).as_string());
+    let field = |key: &str| parsed.as_ref().and_then(|v| get(v, key).as_string());
     let header = h.get("x-amzn-errortype");
-    let name = protocol::error_name(header.as_deref(), field(Fields::code).as_deref(), field(Fields::type_field).as_deref())
+    let name = protocol::error_name(header.as_deref(), field("code").as_deref(), field("__type").as_deref())
         .unwrap_or_else(|| String::from("UnknownError"));
-    let capital = field(Fields::message_capitalized);
-    let message = field(Fields::message).or_else(|| capital.clone()).unwrap_or_else(|| {
+    let capital = field("Message");
+    let message = field("message").or_else(|| capital.clone()).unwrap_or_else(|| {
         let mut m = String::from("HTTP ");
         let mut buf = [0u8; 10];
         m.push_str(sigv4::u32_to_str(u32::from(status), &mut buf));
@@ -444,7 +463,7 @@ pub(crate) fn call(inner: &Rc<Inner>, op_index: usize, input: JsValue, options: 
         }
     };
     let signal = if options.is_object() {
-        let s = options.unchecked_ref::<Fields>().abort_signal();
+        let s = get(&options, "abortSignal");
         if is_absent(&s) {
             None
         } else {

@@ -3,7 +3,7 @@
 //! a channel name to a signed WSS URL and ICE servers in one call.
 
 use super::bindings::{AbortSignal, Fields};
-use super::client::{call_error, KinesisVideoClient, Meta};
+use super::client::{call_error, CredentialsFailure, KinesisVideoClient, Meta};
 use super::convert::*;
 use super::signer::{credentials, now_ms, with_key_cache};
 use crate::model;
@@ -56,20 +56,6 @@ export interface KinesisVideoClient {
 }
 "#;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(method, getter, structural, js_name = channelArn)]
-    fn channel_arn(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = channelName)]
-    fn channel_name(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural)]
-    fn role(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = clientId)]
-    fn client_id(this: &Fields) -> JsValue;
-    #[wasm_bindgen(method, getter, structural, js_name = natTraversal)]
-    fn nat_traversal(this: &Fields) -> JsValue;
-}
-
 fn role(v: JsValue, path: &str) -> Result<Role, JsValue> {
     v.as_string().and_then(|s| Role::parse(&s)).ok_or_else(|| type_error(path, "must be \"MASTER\" or \"VIEWER\""))
 }
@@ -86,10 +72,10 @@ pub fn presign_signaling_url(
 ) -> Result<String, JsValue> {
     let args = required_object(args, "args")?;
     let a: &Fields = args.unchecked_ref();
-    let endpoint = required_string(a.endpoint(), "args.endpoint")?;
-    let channel_arn = required_string(a.channel_arn(), "args.channelArn")?;
-    let role = role(a.role(), "args.role")?;
-    let client_id = optional_string(a.client_id(), "args.clientId")?;
+    let endpoint = required_string(get(&args, "endpoint"), "args.endpoint")?;
+    let channel_arn = required_string(get(&args, "channelArn"), "args.channelArn")?;
+    let role = role(get(&args, "role"), "args.role")?;
+    let client_id = optional_string(get(&args, "clientId"), "args.clientId")?;
     let creds = credentials(&a.credentials(), "args.credentials")?;
     let region = required_string(a.region(), "args.region")?;
     let expires_in = expires(a.expires_in(), "args.expiresIn")?;
@@ -105,7 +91,7 @@ pub fn presign_signaling_url(
         time: AmzDate::from_epoch_millis(ms),
     };
     with_key_cache(|cache| signaling::presign_signaling_url(cache, &params)).map_err(|m| {
-        let (field, problem) = m.split_once(": ").unwrap_or(("args", m));
+        let (field, problem) = m.split_once(':').map_or(("args", m), |(f, p)| (f, p.trim_start()));
         let mut path = String::from("args.");
         path.push_str(field);
         type_error(&path, problem)
@@ -151,18 +137,18 @@ impl KinesisVideoClient {
         let parsed = (|| -> Result<_, JsValue> {
             let args = required_object(args, "args")?;
             let a: &Fields = args.unchecked_ref();
-            let arn = optional_string(a.channel_arn(), "args.channelArn")?;
-            let name = optional_string(a.channel_name(), "args.channelName")?;
+            let arn = optional_string(get(&args, "channelArn"), "args.channelArn")?;
+            let name = optional_string(get(&args, "channelName"), "args.channelName")?;
             if arn.is_none() && name.is_none() {
                 return Err(type_error("args", "one of channelName, channelArn is required"));
             }
-            let role = role(a.role(), "args.role")?;
-            let client_id = optional_string(a.client_id(), "args.clientId")?;
+            let role = role(get(&args, "role"), "args.role")?;
+            let client_id = optional_string(get(&args, "clientId"), "args.clientId")?;
             signaling::check_client_id(role, client_id.as_deref()).map_err(|m| {
-                let (_, problem) = m.split_once(": ").unwrap_or(("", m));
+                let problem = m.split_once(':').map_or(m, |(_, p)| p.trim_start());
                 type_error("args.clientId", problem)
             })?;
-            let nat = optional_string(a.nat_traversal(), "args.natTraversal")?.unwrap_or_else(|| "STUN_TURN".into());
+            let nat = optional_string(get(&args, "natTraversal"), "args.natTraversal")?.unwrap_or_else(|| "STUN_TURN".into());
             if !matches!(nat.as_str(), "STUN_TURN" | "TURN_ONLY" | "DISABLED") {
                 return Err(type_error("args.natTraversal", "must be \"STUN_TURN\", \"TURN_ONLY\" or \"DISABLED\""));
             }
@@ -174,7 +160,7 @@ impl KinesisVideoClient {
             Err(e) => return Promise::reject(&e),
         };
         let signal = if options.is_object() {
-            let s = options.unchecked_ref::<Fields>().abort_signal();
+            let s = get(&options, "abortSignal");
             if is_absent(&s) {
                 None
             } else {
@@ -217,10 +203,15 @@ impl KinesisVideoClient {
                 return Err(call_error("DeserializationError", "no WSS and HTTPS endpoints for the channel", "client", &no_meta));
             };
 
-            let creds = inner
-                .credentials()
-                .await
-                .map_err(|m| call_error("CredentialsProviderError", &m, "client", &no_meta))?;
+            let creds = match inner.credentials(signal.as_ref()).await {
+                Ok(c) => c,
+                Err(CredentialsFailure::Aborted) => {
+                    return Err(call_error("AbortError", "the call was aborted", "client", &no_meta))
+                }
+                Err(CredentialsFailure::Failed(m)) => {
+                    return Err(call_error("CredentialsProviderError", &m, "client", &no_meta))
+                }
+            };
             let params = SignalingUrlParams {
                 endpoint: &wss,
                 channel_arn: &channel_arn,

@@ -196,8 +196,8 @@ fn canonical_value(v: &str, out: &mut String) {
 
 /// Canonical value of every header name, duplicates joined with `,` in the order given.
 /// Input names must already be lowercase; the result is sorted by name.
-fn group_headers<'h>(headers: impl Iterator<Item = (&'h str, &'h str)>) -> Vec<(&'h str, String)> {
-    let mut v: Vec<(&str, &str)> = headers.collect();
+fn group_headers<'h>(headers: &[(&'h str, &'h str)]) -> Vec<(&'h str, String)> {
+    let mut v: Vec<(&str, &str)> = headers.to_vec();
     sort_by_key(&mut v, |h| h.0); // stable: keeps the order of repeated names
     let mut out: Vec<(&str, String)> = Vec::with_capacity(v.len());
     for (name, value) in v {
@@ -255,11 +255,11 @@ pub struct CanonicalRequest<'a> {
 impl<'a> CanonicalRequest<'a> {
     /// `headers` must have lowercase names. `extra_query` holds decoded parameters added by the
     /// signer (the `X-Amz-*` of a presigned URL).
-    pub fn new<'h>(
+    pub fn new(
         method: &'a str,
         url: &UrlParts,
         normalize: bool,
-        headers: impl Iterator<Item = (&'h str, &'h str)>,
+        headers: &[(&str, &str)],
         extra_query: &[(&str, &str)],
         payload_hash: String,
     ) -> Self {
@@ -389,7 +389,7 @@ mod tests {
         let mut s = String::new();
         canonical_value("  \"a   b \t c\"\n  d  ", &mut s);
         assert_eq!(s, "\"a b c\" d");
-        let g = group_headers([("b", "2"), ("a", " x "), ("b", "1")].into_iter());
+        let g = group_headers(&[("b", "2"), ("a", " x "), ("b", "1")]);
         assert_eq!(g, vec![("a", "x".to_string()), ("b", "2,1".to_string())]);
     }
 

@@ -226,11 +226,12 @@ pub fn sign_headers(
         headers.push(("x-amz-security-token".into(), t.into()));
     }
 
-    let signable = headers
+    let signable: Vec<(&str, &str)> = headers
         .iter()
         .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&n.as_str()))
-        .map(|(n, v)| (n.as_str(), v.as_str()));
-    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash);
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, &signable, &[], hash);
     let canonical_request = creq.to_string_form();
     let scope = credential_scope(params);
     let sts = string_to_sign(params, &scope, &canonical_request);
@@ -306,7 +307,7 @@ pub fn presign_url(
         req.method,
         &url,
         params.settings.normalize_path,
-        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        &headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect::<Vec<_>>(),
         &extra,
         hash,
     );
