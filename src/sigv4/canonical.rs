@@ -28,7 +28,9 @@ impl<'a> UrlParts<'a> {
         };
         // Split points are ASCII, so every slice below is on a character boundary.
         let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-        let (authority, rest) = rest.split_at(end);
+        let (Some(authority), Some(rest)) = (rest.get(..end), rest.get(end..)) else {
+            return Err(SigningError("url: must have a valid host"));
+        };
         let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
         if authority.is_empty() || authority.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(SigningError("url: must have a valid host"));
