@@ -63,8 +63,8 @@ pub fn presign_signaling_url(cache: &mut SigningKeyCache, p: &SignalingUrlParams
     if !parts.scheme.eq_ignore_ascii_case("wss") && !parts.scheme.eq_ignore_ascii_case("ws") {
         return Err("endpoint: must be a wss:// (or ws://) URL");
     }
-    if !parts.query.is_empty() || p.endpoint.contains('?') {
-        return Err("endpoint: must not have a query string");
+    if p.endpoint.contains(['?', '#']) {
+        return Err("endpoint: must not have a query string or a fragment");
     }
     if p.channel_arn.is_empty() {
         return Err("channelArn: must be a non-empty string");
@@ -157,6 +157,18 @@ mod tests {
         assert!(url(Role::Master, Some("x"), None).is_err());
         assert!(url(Role::Viewer, Some("AWS_x"), None).is_err());
         assert!(url(Role::Viewer, Some(""), None).is_err());
+        let c = creds(None);
+        let with_fragment = SignalingUrlParams {
+            endpoint: "wss://v-1a2b3c4d.kinesisvideo.us-west-2.amazonaws.com/#x",
+            channel_arn: "arn",
+            role: Role::Master,
+            client_id: None,
+            credentials: &c,
+            region: "us-west-2",
+            expires_in: DEFAULT_EXPIRES,
+            time: AmzDate::from_epoch_seconds(0),
+        };
+        assert!(presign_signaling_url(&mut SigningKeyCache::new(), &with_fragment).is_err());
         assert_eq!(Role::parse("VIEWER"), Some(Role::Viewer));
         assert_eq!(Role::parse("viewer"), None);
     }

@@ -188,6 +188,11 @@ impl Inner {
         Ok(Inner { service, region, endpoint, max_attempts, timeout_ms, credentials, skew_ms: Cell::new(0.0), stun })
     }
 
+    /// The current time corrected by the skew learnt from the service, epoch ms.
+    pub(crate) fn now(&self) -> f64 {
+        now_ms() + self.skew_ms.get()
+    }
+
     /// A signaling-data-plane client for a channel's HTTPS endpoint, sharing this one's settings.
     pub(crate) fn signaling(&self, endpoint: &str, credentials: Credentials) -> Result<Inner, &'static str> {
         Ok(Inner {
@@ -270,7 +275,7 @@ impl Inner {
             credentials: creds,
             region: &self.region,
             service: "kinesisvideo",
-            time: AmzDate::from_epoch_millis(now_ms() + self.skew_ms.get()),
+            time: AmzDate::from_epoch_millis(self.now()),
             settings: SigningSettings::default(),
         };
         let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &req, &params))

@@ -220,7 +220,8 @@ impl KinesisVideoClient {
                 credentials: &creds,
                 region: &inner.region,
                 expires_in,
-                time: AmzDate::from_epoch_millis(now_ms()),
+                // Signed with the clock corrected by the service's answers, like every call.
+                time: AmzDate::from_epoch_millis(inner.now()),
             };
             let wss_url = with_key_cache(|cache| signaling::presign_signaling_url(cache, &params))
                 .map_err(|m| call_error("ValidationError", m, "client", &no_meta))?;
