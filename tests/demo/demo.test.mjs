@@ -1,0 +1,88 @@
+// The demo (www/): the server's files, types and config, and the real page driven in headless
+// Chromium inside a network namespace made for the test (tests/demo/run-in-netns.sh runs flow.mjs).
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { startDemo } from "../../www/serve.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "..", "..");
+const FLOW_LIMIT_S = 85;
+
+test("the demo server serves the page, the package with the right types, and the local endpoint's config", { timeout: 15000 }, async () => {
+  const demo = await startDemo({ port: 0, kvsPort: 0 });
+  try {
+    assert.match(demo.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const get = (path) => fetch(new URL(path, demo.url));
+
+    const index = await get("/");
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get("content-type"), /^text\/html/);
+    assert.match(await index.text(), /<script type="module" src="js\/app\.js">/);
+
+    const wasm = await get("/pkg/kinesis_video_wasm_bg.wasm");
+    assert.equal(wasm.status, 200);
+    assert.equal(wasm.headers.get("content-type"), "application/wasm");
+    assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer()).slice(0, 4)], [0, 0x61, 0x73, 0x6d]);
+
+    for (const path of ["/pkg/web.js", "/js/app.js"]) {
+      const response = await get(path);
+      assert.equal(response.status, 200, path);
+      assert.match(response.headers.get("content-type"), /^text\/javascript/, path);
+    }
+    assert.match((await get("/style.css")).headers.get("content-type"), /^text\/css/);
+
+    const config = await (await get("/config.json")).json();
+    assert.deepEqual(config, {
+      endpoint: demo.kvs.url,
+      region: "us-west-2",
+      accessKeyId: "AKIAKVSLOCAL00000000",
+      secretAccessKey: "kvs-local-secret",
+      accountId: "123456789012",
+    });
+
+    for (const path of ["/../package.json", "/%2e%2e/package.json", "/pkg/..%2f..%2fpackage.json", "/serve.mjs", "/missing.html"]) {
+      assert.equal((await get(path)).status, 404, path);
+    }
+    assert.equal((await fetch(new URL("/", demo.url), { method: "POST" })).status, 405);
+  } finally {
+    await demo.close();
+  }
+});
+
+const canIsolate = (() => {
+  if (process.platform !== "linux" || process.getuid?.() !== 0) return "needs root on Linux to make a network namespace";
+  const probe = spawnSync("unshare", ["-n", "true"]);
+  if (probe.error || probe.status !== 0) return "unshare -n is not available here";
+  if (spawnSync("ip", ["-V"]).error) return "iproute2 (ip) is not installed";
+  return null;
+})();
+
+test("the page: stream ACTIVE, tags, a readable error, a channel, master and viewer over a data channel", { timeout: (FLOW_LIMIT_S + 5) * 1000, skip: canIsolate ?? false }, async () => {
+  const child = spawn("timeout", ["-k", "5", String(FLOW_LIMIT_S), join(here, "run-in-netns.sh"), process.execPath, join(here, "flow.mjs")], {
+    cwd: repo,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => child.on("close", resolve));
+  const line = output.split("\n").find((text) => text.startsWith("DEMO_FLOW_RESULT "));
+  assert.ok(line, `no result from the flow (exit ${code}):\n${output}`);
+  const result = JSON.parse(line.slice("DEMO_FLOW_RESULT ".length));
+  assert.equal(result.ok, true, `the flow failed: ${result.error}\n${output}`);
+  assert.equal(code, 0);
+  const names = result.steps.map((step) => step.name);
+  for (const expected of [
+    "create a stream and see it ACTIVE",
+    "describe the stream, add and remove a tag",
+    "a bad input gives a readable error",
+    "create a signaling channel",
+    "connect master and viewer over a data channel",
+  ]) {
+    assert.ok(names.includes(expected), `missing step: ${expected}`);
+  }
+  assert.ok(result.shots.length >= 8, `screenshots: ${result.shots.join(", ")}`);
+});
