@@ -106,6 +106,21 @@ fn host(case: &Case) -> String {
     case.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("host")).unwrap().1.clone()
 }
 
+/// The case's request (URL written as `https://` + host + path as in the file) and parameters.
+fn with_request<T>(case: &Case, f: impl FnOnce(&HttpRequest, &SigningParams) -> T) -> T {
+    let url = format!("https://{}{}", host(case), case.path);
+    let hdrs: Vec<(&str, &str)> = case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let req = HttpRequest { method: &case.method, url: &url, headers: &hdrs, body: &case.body };
+    let params = SigningParams {
+        credentials: &case.creds,
+        region: &case.region,
+        service: &case.service,
+        time: case.time,
+        settings: case.settings,
+    };
+    f(&req, &params)
+}
+
 #[test]
 fn suite_has_38_cases() {
     assert_eq!(cases().len(), 38);
@@ -115,17 +130,8 @@ fn suite_has_38_cases() {
 fn header_signing_matches_every_stage() {
     let mut cache = SigningKeyCache::default();
     for (dir, case) in cases() {
-        let url = format!("https://{}{}", host(&case), case.path);
-        let hdrs: Vec<(&str, &str)> = case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let req = HttpRequest { method: &case.method, url: &url, headers: &hdrs, body: &case.body };
-        let params = SigningParams {
-            credentials: &case.creds,
-            region: &case.region,
-            service: &case.service,
-            time: case.time,
-            settings: case.settings,
-        };
-        let s = sign_headers(&mut cache, &req, &params).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let s = with_request(&case, |req, params| sign_headers(&mut cache, req, params))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
         assert_eq!(s.canonical_request, read(&dir, "header-canonical-request.txt"), "{}: canonical request", case.name);
         assert_eq!(s.string_to_sign, read(&dir, "header-string-to-sign.txt"), "{}: string to sign", case.name);
         assert_eq!(s.signature, read(&dir, "header-signature.txt"), "{}: signature", case.name);
@@ -149,17 +155,8 @@ fn header_signing_matches_every_stage() {
 fn query_signing_matches_every_stage() {
     let mut cache = SigningKeyCache::default();
     for (dir, case) in cases() {
-        let url = format!("https://{}{}", host(&case), case.path);
-        let hdrs: Vec<(&str, &str)> = case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let req = HttpRequest { method: &case.method, url: &url, headers: &hdrs, body: &case.body };
-        let params = SigningParams {
-            credentials: &case.creds,
-            region: &case.region,
-            service: &case.service,
-            time: case.time,
-            settings: case.settings,
-        };
-        let s = presign_url(&mut cache, &req, &params).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let s = with_request(&case, |req, params| presign_url(&mut cache, req, params))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
         assert_eq!(s.canonical_request, read(&dir, "query-canonical-request.txt"), "{}: canonical request", case.name);
         assert_eq!(s.string_to_sign, read(&dir, "query-string-to-sign.txt"), "{}: string to sign", case.name);
         assert_eq!(s.signature, read(&dir, "query-signature.txt"), "{}: signature", case.name);

@@ -452,6 +452,16 @@ async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
     done && !signal.is_some_and(|s| s.aborted())
 }
 
+/// `options.abortSignal`, when given.
+pub(crate) fn abort_signal(options: &JsValue) -> Option<AbortSignal> {
+    let s = get(options, "abortSignal");
+    if is_absent(&s) {
+        None
+    } else {
+        Some(s.unchecked_into())
+    }
+}
+
 /// Validates and serializes now (so a bad input is refused before any request and later
 /// changes to the caller's object do not matter), then runs the call.
 #[inline(never)]
@@ -467,16 +477,7 @@ pub(crate) fn call(inner: &Rc<Inner>, op_index: usize, input: JsValue, options: 
             return Promise::reject(&call_error("ValidationError", &e.message, "client", &meta));
         }
     };
-    let signal = if options.is_object() {
-        let s = get(&options, "abortSignal");
-        if is_absent(&s) {
-            None
-        } else {
-            Some(s.unchecked_into::<AbortSignal>())
-        }
-    } else {
-        None
-    };
+    let signal = abort_signal(&options);
     let inner = inner.clone();
     future_to_promise(async move { inner.send(op, body, signal).await })
 }

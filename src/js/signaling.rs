@@ -2,8 +2,8 @@
 //! function that keeps the credentials) and `KinesisVideoClient.connectSignaling`, which goes from
 //! a channel name to a signed WSS URL and ICE servers in one call.
 
-use super::bindings::{AbortSignal, Fields};
-use super::client::{call_error, CredentialsFailure, KinesisVideoClient, Meta};
+use super::bindings::Fields;
+use super::client::{abort_signal, call_error, CredentialsFailure, KinesisVideoClient, Meta};
 use super::convert::*;
 use super::signer::{credentials, now_ms, with_key_cache};
 use crate::model;
@@ -159,16 +159,7 @@ impl KinesisVideoClient {
             Ok(p) => p,
             Err(e) => return Promise::reject(&e),
         };
-        let signal = if options.is_object() {
-            let s = get(&options, "abortSignal");
-            if is_absent(&s) {
-                None
-            } else {
-                Some(s.unchecked_into::<AbortSignal>())
-            }
-        } else {
-            None
-        };
+        let signal = abort_signal(&options);
         let inner = self.inner.clone();
         future_to_promise(async move {
             let no_meta = Meta { status: None, request_id: None, attempts: 0, total_delay: 0.0 };

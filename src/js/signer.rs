@@ -174,19 +174,16 @@ fn signing_error(e: sigv4::SigningError) -> JsValue {
     type_error(&path, rest)
 }
 
-fn borrowed_headers(h: &[(String, String)]) -> Vec<(&str, &str)> {
-    h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
-}
-
-/// Signs `request` with an `Authorization` header and returns the request to send.
-#[wasm_bindgen(js_name = signRequest, unchecked_return_type = "SignedHttpRequest")]
-pub fn sign_request(
-    #[wasm_bindgen(unchecked_param_type = "HttpRequestLike")] request_value: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SigningOptions")] options_value: JsValue,
-) -> Result<JsValue, JsValue> {
-    let req = request(request_value, true)?;
+/// Reads a request and its options and runs one signing step with them.
+fn with_signing<T>(
+    request_value: JsValue,
+    method_required: bool,
+    options_value: JsValue,
+    sign: impl FnOnce(&mut SigningKeyCache, &HttpRequest, &SigningParams) -> Result<T, sigv4::SigningError>,
+) -> Result<(Request, T), JsValue> {
+    let req = request(request_value, method_required)?;
     let opts = options(options_value)?;
-    let hdrs = borrowed_headers(&req.headers);
+    let hdrs: Vec<(&str, &str)> = req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let http = HttpRequest { method: &req.method, url: &req.url, headers: &hdrs, body: &req.body };
     let params = SigningParams {
         credentials: &opts.credentials,
@@ -195,7 +192,17 @@ pub fn sign_request(
         time: opts.time,
         settings: opts.settings,
     };
-    let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &http, &params)).map_err(signing_error)?;
+    let out = with_key_cache(|cache| sign(cache, &http, &params)).map_err(signing_error)?;
+    Ok((req, out))
+}
+
+/// Signs `request` with an `Authorization` header and returns the request to send.
+#[wasm_bindgen(js_name = signRequest, unchecked_return_type = "SignedHttpRequest")]
+pub fn sign_request(
+    #[wasm_bindgen(unchecked_param_type = "HttpRequestLike")] request_value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SigningOptions")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (req, signed) = with_signing(request_value, true, options_value, sigv4::sign_headers)?;
     // One JSON.parse builds the whole result: far cheaper than a wasm-to-JS call per field.
     let mut json = String::with_capacity(req.url.len() + signed.output.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 48);
     json.push_str("{\"method\":");
@@ -214,18 +221,5 @@ pub fn presign_url(
     #[wasm_bindgen(unchecked_param_type = "PresignRequestLike")] request_value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SigningOptions")] options_value: JsValue,
 ) -> Result<String, JsValue> {
-    let req = request(request_value, false)?;
-    let opts = options(options_value)?;
-    let hdrs = borrowed_headers(&req.headers);
-    let http = HttpRequest { method: &req.method, url: &req.url, headers: &hdrs, body: &req.body };
-    let params = SigningParams {
-        credentials: &opts.credentials,
-        region: &opts.region,
-        service: &opts.service,
-        time: opts.time,
-        settings: opts.settings,
-    };
-    with_key_cache(|cache| sigv4::presign_url(cache, &http, &params))
-        .map(|s| s.output)
-        .map_err(signing_error)
+    with_signing(request_value, false, options_value, sigv4::presign_url).map(|(_, signed)| signed.output)
 }
