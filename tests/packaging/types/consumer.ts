@@ -1,0 +1,134 @@
+// A strict TypeScript consumer: every operation with typed input and typed output, the signers,
+// connectSignaling, the paginators and the waiters. Compiled with `tsc --strict --noEmit`; never run.
+import init, {
+  KinesisVideoClient,
+  KinesisVideoSignalingClient,
+  initSync,
+  paginateDescribeMappedResourceConfiguration,
+  paginateListEdgeAgentConfigurations,
+  paginateListSignalingChannels,
+  paginateListStreams,
+  presignSignalingUrl,
+  presignUrl,
+  signRequest,
+  waitUntilSignalingChannelActive,
+  waitUntilSignalingChannelDeleted,
+  waitUntilStreamActive,
+  waitUntilStreamDeleted,
+  type ChannelProtocol,
+  type Credentials,
+  type CredentialsProvider,
+  type KinesisVideoError,
+  type SignalingConnection,
+  type SignedHttpRequest,
+  type StreamInfo,
+} from "kinesis-video-wasm";
+import initWeb, { KinesisVideoClient as WebClient } from "kinesis-video-wasm/web";
+
+const credentials: Credentials = { accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "token", expiration: new Date() };
+const provider: CredentialsProvider = async () => credentials;
+
+export async function everything(): Promise<void> {
+  await init();
+  const output = await initWeb({ module_or_path: new URL("https://example.com/kinesis_video_wasm_bg.wasm") });
+  const memory: WebAssembly.Memory = output.memory;
+  initSync({ module: new Uint8Array(0) });
+  void memory;
+
+  const c = new KinesisVideoClient({ region: "us-west-2", credentials: provider, maxAttempts: 5, requestTimeoutMs: 3000 });
+  const w: WebClient = c;
+  const endpoint: string = w.endpoint;
+  const signal = new AbortController().signal;
+
+  // 32 control-plane operations.
+  const a1: string | undefined = (await c.createSignalingChannel({ ChannelName: "ch", ChannelType: "SINGLE_MASTER", SingleMasterConfiguration: { MessageTtlSeconds: 60 }, Tags: [{ Key: "k", Value: "v" }] })).ChannelARN;
+  const a2: string | undefined = (await c.createStream({ StreamName: "s", DataRetentionInHours: 24, MediaType: "video/h264", Tags: { k: "v" }, StreamStorageConfiguration: { DefaultStorageTier: "WARM" } }, { abortSignal: signal })).StreamARN;
+  const a3: number | undefined = (await c.deleteEdgeConfiguration({ StreamName: "s" })).$metadata.httpStatusCode;
+  const a4: number = (await c.deleteSignalingChannel({ ChannelARN: "arn", CurrentVersion: "1" })).$metadata.attempts;
+  const a5: string | undefined = (await c.deleteStream({ StreamARN: "arn" })).$metadata.requestId;
+  const a6: Date | undefined = (await c.describeEdgeConfiguration({ StreamARN: "arn" })).EdgeConfig?.RecorderConfig?.ScheduleConfig ? new Date() : undefined;
+  const a7: number | undefined = (await c.describeImageGenerationConfiguration({ StreamName: "s" })).ImageGenerationConfiguration?.SamplingInterval;
+  const a8: string | undefined = (await c.describeMappedResourceConfiguration({ StreamName: "s", MaxResults: 1 })).MappedResourceConfigurationList?.[0]?.ARN;
+  const a9: string | undefined = (await c.describeMediaStorageConfiguration({ ChannelName: "ch" })).MediaStorageConfiguration?.Status;
+  const a10: string | undefined = (await c.describeNotificationConfiguration({ StreamName: "s" })).NotificationConfiguration?.DestinationConfig?.Uri;
+  const a11: Date | undefined = (await c.describeSignalingChannel({ ChannelName: "ch" })).ChannelInfo?.CreationTime;
+  const a12: Date | undefined = (await c.describeStream({ StreamName: "x" })).StreamInfo?.CreationTime;
+  const a13: string | undefined = (await c.describeStreamStorageConfiguration({ StreamName: "s" })).StreamStorageConfiguration?.DefaultStorageTier;
+  const a14: string | undefined = (await c.getDataEndpoint({ StreamName: "s", APIName: "GET_HLS_STREAMING_SESSION_URL" })).DataEndpoint;
+  const protocol: ChannelProtocol | string | undefined = (await c.getSignalingChannelEndpoint({ ChannelARN: "arn", SingleMasterChannelEndpointConfiguration: { Protocols: ["WSS", "HTTPS"], Role: "VIEWER" } })).ResourceEndpointList?.[0]?.Protocol;
+  const a16: Date | undefined = (await c.listEdgeAgentConfigurations({ HubDeviceArn: "arn", MaxResults: 10 })).EdgeConfigs?.[0]?.LastUpdatedTime;
+  const a17: string | undefined = (await c.listSignalingChannels({ ChannelNameCondition: { ComparisonOperator: "BEGINS_WITH", ComparisonValue: "c" } })).ChannelInfoList?.[0]?.ChannelStatus;
+  const a18: StreamInfo[] | undefined = (await c.listStreams({ MaxResults: 10, StreamNameCondition: { ComparisonOperator: "BEGINS_WITH", ComparisonValue: "s" } })).StreamInfoList;
+  const a19: Record<string, string> | undefined = (await c.listTagsForResource({ ResourceARN: "arn" })).Tags;
+  const a20: string | undefined = (await c.listTagsForStream({ StreamName: "s" })).NextToken;
+  const a21: string | undefined = (await c.startEdgeConfigurationUpdate({
+    StreamName: "s",
+    EdgeConfig: {
+      HubDeviceArn: "arn",
+      RecorderConfig: { MediaSourceConfig: { MediaUriSecretArn: "arn", MediaUriType: "RTSP_URI" }, ScheduleConfig: { ScheduleExpression: "0 0 * * * ?", DurationInSeconds: 60 } },
+      UploaderConfig: { ScheduleConfig: { ScheduleExpression: "0 0 * * * ?", DurationInSeconds: 60 } },
+      DeletionConfig: { EdgeRetentionInHours: 1, LocalSizeConfig: { MaxLocalMediaSizeInMB: 64, StrategyOnFullSize: "DELETE_OLDEST_MEDIA" }, DeleteAfterUpload: true },
+    },
+  })).SyncStatus;
+  await c.tagResource({ ResourceARN: "arn", Tags: [{ Key: "k", Value: "v" }] });
+  await c.tagStream({ StreamName: "s", Tags: { k: "v" } });
+  await c.untagResource({ ResourceARN: "arn", TagKeyList: ["k"] });
+  await c.untagStream({ StreamName: "s", TagKeyList: ["k"] });
+  await c.updateDataRetention({ StreamName: "s", CurrentVersion: "1", Operation: "INCREASE_DATA_RETENTION", DataRetentionChangeInHours: 1 });
+  await c.updateImageGenerationConfiguration({
+    StreamName: "s",
+    ImageGenerationConfiguration: {
+      Status: "ENABLED",
+      ImageSelectorType: "SERVER_TIMESTAMP",
+      DestinationConfig: { Uri: "s3://b", DestinationRegion: "us-west-2" },
+      SamplingInterval: 3000,
+      Format: "JPEG",
+      FormatConfig: { JPEGQuality: "80" },
+      WidthPixels: 640,
+    },
+  });
+  await c.updateMediaStorageConfiguration({ ChannelARN: "arn", MediaStorageConfiguration: { StreamARN: "arn", Status: "ENABLED" } });
+  await c.updateNotificationConfiguration({ StreamName: "s", NotificationConfiguration: { Status: "DISABLED", DestinationConfig: { Uri: "arn" } } });
+  await c.updateSignalingChannel({ ChannelARN: "arn", CurrentVersion: "1", SingleMasterConfiguration: { MessageTtlSeconds: 120 } });
+  await c.updateStream({ StreamName: "s", CurrentVersion: "1", MediaType: "video/h265" });
+  const a32: number = (await c.updateStreamStorageConfiguration({ StreamName: "s", CurrentVersion: "1", StreamStorageConfiguration: { DefaultStorageTier: "HOT" } })).$metadata.totalRetryDelay;
+
+  // The 2 signaling data-plane operations.
+  const s = new KinesisVideoSignalingClient({ region: "us-west-2", credentials, endpoint: "https://r-1.kinesisvideo.us-west-2.amazonaws.com" });
+  const ice: string[] | undefined = (await s.getIceServerConfig({ ChannelARN: "arn", ClientId: "v", Service: "TURN" })).IceServerList?.[0]?.Uris;
+  const answer: string | undefined = (await s.sendAlexaOfferToMaster({ ChannelARN: "arn", SenderClientId: "v", MessagePayload: "e30=" })).Answer;
+
+  // Signaling connection, signers.
+  const conn: SignalingConnection = await c.connectSignaling({ channelName: "ch", role: "VIEWER", clientId: "v", natTraversal: "TURN_ONLY", expiresIn: 60 });
+  const pc: RTCConfiguration = { iceServers: conn.iceServers };
+  const wss: string = presignSignalingUrl({ endpoint: "wss://v-1.kinesisvideo.us-west-2.amazonaws.com", channelArn: conn.channelArn, role: "MASTER", credentials, region: "us-west-2" });
+  const signed: SignedHttpRequest = signRequest({ method: "POST", url: "https://example.com/", headers: { "content-type": "application/json" }, body: "{}" }, { credentials, region: "us-west-2", service: "kinesisvideo", signBody: true });
+  const authorization: string | undefined = signed.headers.authorization;
+  const url: string = presignUrl({ url: "https://example.com/" }, { credentials, region: "us-west-2", service: "kinesisvideo", expiresIn: 60, signingDate: new Date() });
+
+  // Paginators and waiters.
+  for await (const page of paginateListStreams(c, {}, { pageSize: 10 })) {
+    const names: (string | undefined)[] | undefined = page.StreamInfoList?.map((i) => i.StreamName);
+    void names;
+  }
+  for await (const page of paginateListSignalingChannels(c, {})) void page.ChannelInfoList;
+  for await (const page of paginateDescribeMappedResourceConfiguration(c, { StreamName: "s" })) void page.MappedResourceConfigurationList;
+  for await (const page of paginateListEdgeAgentConfigurations(c, { HubDeviceArn: "arn" })) void page.EdgeConfigs;
+  const active: "SUCCESS" = (await waitUntilStreamActive(c, { StreamName: "s" }, { maxWaitTime: 60, minDelay: 1, maxDelay: 5, abortSignal: signal })).state;
+  const info: StreamInfo | undefined = (await waitUntilStreamActive(c, { StreamName: "s" })).reason.StreamInfo;
+  await waitUntilStreamDeleted(c, { StreamName: "s" });
+  const channel: Date | undefined = (await waitUntilSignalingChannelActive(c, { ChannelName: "ch" })).reason.ChannelInfo?.CreationTime;
+  await waitUntilSignalingChannelDeleted(c, { ChannelName: "ch" });
+
+  // Errors.
+  try {
+    await c.describeStream({ StreamName: "x" });
+  } catch (e) {
+    const error = e as KinesisVideoError;
+    const fault: "client" | "server" = error.$fault;
+    if (error.name === "ResourceNotFoundException") void fault;
+  }
+  c.free();
+
+  void [endpoint, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, protocol, a16, a17, a18, a19, a20, a21, a32, ice, answer, pc, wss, authorization, url, active, info, channel];
+}
