@@ -171,8 +171,9 @@ fn patterns() {
         "StreamName",
         "StreamName: must match the pattern [a-zA-Z0-9_.-]+",
     );
-    // Unanchored patterns match anywhere, as the model defines them.
-    assert_eq!(ok("CreateStream", &js(r#"{"StreamName":"ok name"}"#)), r#"{"StreamName":"ok name"}"#);
+    // A pattern without anchors must match the whole value, as the service checks it.
+    assert_err("CreateStream", r#"{"StreamName":"ok name"}"#, "StreamName", "StreamName: must match the pattern [a-zA-Z0-9_.-]+");
+    assert_eq!(ok("CreateStream", &js(r#"{"StreamName":"ok-name_1.x"}"#)), r#"{"StreamName":"ok-name_1.x"}"#);
     assert_err("DeleteStream", r#"{"StreamARN":"not-an-arn"}"#, "StreamARN", "StreamARN: must match the pattern arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+");
     // \p{L} needs the u flag: non-ASCII letters are valid tag keys.
     ok("TagStream", &js(r#"{"StreamName":"s","Tags":{"Größe":"groß"}}"#));

@@ -334,14 +334,25 @@ unsafe impl Sync for PatternCache {}
 compile_error!("the pattern cache assumes single-threaded wasm32");
 static PATTERN_CACHE: PatternCache = PatternCache(RefCell::new([const { None }; PATTERN_COUNT]));
 
-/// The compiled pattern `i` (flag `u`), compiled on first use and cached.
+/// The compiled pattern `i` (flag `u`), compiled on first use and cached. A pattern with no
+/// anchor must match the whole value, as the service checks it (Java's `matches`); patterns the
+/// model anchors itself are used as written.
 pub(super) fn pattern_regexp(i: usize) -> RegExp {
     if let Ok(v) = PATTERN_CACHE.0.try_borrow() {
         if let Some(Some(re)) = v.get(i) {
             return re.clone();
         }
     }
-    let re = RegExp::new(pattern_text(i), "u");
+    let text = pattern_text(i);
+    let re = if text.starts_with('^') || text.ends_with('$') {
+        RegExp::new(text, "u")
+    } else {
+        let mut whole = String::with_capacity(text.len() + 6);
+        whole.push_str("^(?:");
+        whole.push_str(text);
+        whole.push_str(")$");
+        RegExp::new(&whole, "u")
+    };
     if let Ok(mut v) = PATTERN_CACHE.0.try_borrow_mut() {
         if let Some(slot) = v.get_mut(i) {
             *slot = Some(re.clone());

@@ -8,8 +8,8 @@
 //!   are dropped, timestamps become `Date`, unknown members are dropped, nothing else is checked.
 //!
 //! String lengths are counted in Unicode code points (as the service counts them), not in UTF-16
-//! code units. Patterns are ECMAScript regular expressions with the `u` flag, not anchored unless
-//! the pattern itself is (as the model defines them).
+//! code units. Patterns are ECMAScript regular expressions with the `u` flag; one without anchors
+//! must match the whole value, as the service checks it.
 //!
 //! The tables and the lookups compile natively; everything touching JS is wasm32 only (`js.rs`).
 // Natively only the lookups use the tables; the interpreter that reads the rest is wasm32 only.

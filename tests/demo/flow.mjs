@@ -156,11 +156,11 @@ try {
     assert.equal(await error.locator(".error-name").textContent(), "ValidationError");
     assert.match(await error.textContent(), /StreamName/);
     await shotOf(page.locator("#stream-create"), "05-validation-error");
-    // A name the service refuses: the AWS error name and the service's message.
-    await page.fill("#stream-name", "bad name!");
+    // A name already taken: the service refuses it with ResourceInUseException.
+    await page.fill("#stream-name", stream);
     await page.click("#stream-create-button");
-    await error.locator(".error-name").filter({ hasText: "InvalidArgumentException" }).waitFor();
-    assert.match(await error.textContent(), /streamName/i);
+    await error.locator(".error-name").filter({ hasText: "ResourceInUseException" }).waitFor();
+    assert.match(await error.textContent(), /ResourceInUseException/);
     await shotOf(page.locator("#stream-create"), "06-service-error");
     await page.fill("#stream-name", "");
   });

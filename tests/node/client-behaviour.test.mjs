@@ -162,11 +162,18 @@ describe("client-side validation", () => {
     assert.deepEqual(JSON.parse(counter.requests.at(-1).body), { StreamName: "first" });
   });
 
-  test("an input the model accepts but the service refuses gives the service's error", T, async () => {
-    // StreamName's pattern in the model is not anchored, so the client lets this through;
-    // the endpoint matches the whole value and refuses it.
+  test("a pattern without anchors must match the whole value, as the service checks it", T, async () => {
     const e = await rejection(localClient().createStream({ StreamName: "bad name!" }));
-    assert.equal(e.name, "InvalidArgumentException");
+    assert.equal(e.name, "ValidationError");
+    assert.match(e.message, /^StreamName: must match the pattern/);
+    assert.equal(e.$metadata.attempts, 0);
+  });
+
+  test("an input the client accepts but the service refuses gives the service's error", T, async () => {
+    const client = localClient();
+    await client.createStream({ StreamName: "taken-name" });
+    const e = await rejection(client.createStream({ StreamName: "taken-name" }));
+    assert.equal(e.name, "ResourceInUseException");
     assert.equal(e.$metadata.attempts, 1);
   });
 });
