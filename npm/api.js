@@ -1,0 +1,5 @@
+// Everything the package exports, the same for every entry. Importing operations.js adds the
+// operation methods to the client classes; each entry only loads the wasm its runtime's way.
+export * from "./kinesis_video_wasm.js";
+export * from "./operations.js";
+export * from "./waiters.js";
