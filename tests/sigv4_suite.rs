@@ -44,7 +44,7 @@ fn load(dir: &std::path::Path) -> Case {
     let ctx: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("context.json")).unwrap()).unwrap();
     let raw = std::fs::read_to_string(dir.join("request.txt")).unwrap();
     let (head, body) = match raw.find("\n\n") {
-        Some(i) => (&raw[..i], raw[i + 2..].as_bytes().to_vec()),
+        Some(i) => (&raw[..i], raw.as_bytes()[i + 2..].to_vec()),
         None => (raw.trim_end_matches('\n'), Vec::new()),
     };
     let mut lines = head.split('\n');

@@ -210,11 +210,9 @@ impl Inner {
     /// Static credentials, or the provider's, cached until five minutes before they expire.
     /// Concurrent callers share one provider call; `signal` ends the wait (not the provider).
     pub(crate) async fn credentials(&self, signal: Option<&AbortSignal>) -> Result<Credentials, CredentialsFailure> {
-        let CredentialSource::Provider { provider, cached, pending } = &self.credentials else {
-            let CredentialSource::Static(c) = &self.credentials else {
-                return Err(CredentialsFailure::Failed(String::new()));
-            };
-            return Ok(c.clone());
+        let (provider, cached, pending) = match &self.credentials {
+            CredentialSource::Static(c) => return Ok(c.clone()),
+            CredentialSource::Provider { provider, cached, pending } => (provider, cached, pending),
         };
         if let Some((c, expires)) = cached.borrow().as_ref() {
             if expires.map_or(true, |e| now_ms() + REFRESH_MARGIN_MS < e) {

@@ -151,12 +151,11 @@ fn one_of_error(ix: ShapeIx, mask: u32, exactly: bool, path: &mut String) -> Val
         }
     }
     push_name(path, first);
-    let e = if exactly {
+    if exactly {
         fail(path, &["exactly one of ", &names, " must be set"])
     } else {
         fail(path, &["one of ", &names, " is required"])
-    };
-    e
+    }
 }
 
 pub(super) fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, ValidationError> {

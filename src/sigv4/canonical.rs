@@ -187,7 +187,7 @@ fn canonical_value(v: &str, out: &mut String) {
         return;
     }
     let mut first = true;
-    for word in v.split(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r')).filter(|w| !w.is_empty()) {
+    for word in v.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()) {
         if !first {
             out.push(' ');
         }
