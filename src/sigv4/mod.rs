@@ -10,7 +10,7 @@ mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, UrlParts};
 pub use key::{hex, sha256_hex, SigningKeyCache};
-pub use time::{u32_to_str, AmzDate};
+pub use time::{days_from_civil, u32_to_str, AmzDate};
 
 use crate::prelude::*;
 use core::fmt;

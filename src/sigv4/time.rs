@@ -25,6 +25,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of `civil_from_days`).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 fn put(buf: &mut [u8], mut v: u32) {
     for slot in buf.iter_mut().rev() {
         *slot = b'0' + (v % 10) as u8;
@@ -92,6 +102,10 @@ mod tests {
         assert_eq!(AmzDate::from_epoch_seconds(-1).as_str(), "19691231T235959Z");
         assert_eq!(AmzDate::from_epoch_millis(1_705_489_836_421.0).as_str(), "20240117T111036Z");
         assert_eq!(AmzDate::from_epoch_seconds(1_440_938_160).date(), "20150830");
+        for days in [-800_000, -1, 0, 1, 11_016, 16_677, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days);
+        }
         let mut b = [0u8; 10];
         assert_eq!(u32_to_str(604_800, &mut b), "604800");
         assert_eq!(u32_to_str(0, &mut b), "0");
