@@ -607,8 +607,9 @@ function buildRust(services, t, ts) {
   t.ops.forEach((op, i) => {
     const o = op.o;
     p(`    /* ${i} */ Operation {`);
-    p(`        name: ${rustStr(op.name)}, js_name: ${rustStr(lowerFirst(op.name))}, service: Service::${op.svc.ident},`);
-    p(`        method: ${rustStr(o.method)}, uri: ${rustStr(o.requestUri)},`);
+    // The client sends every request as POST; a model with another method needs a table column.
+    if (o.method !== "POST") fail(`${op.name}: HTTP method ${o.method} is not POST`);
+    p(`        name: ${rustStr(op.name)}, service: Service::${op.svc.ident}, uri: ${rustStr(o.requestUri)},`);
     p(`        input: ${op.input}, output: ${op.output}, errors: ${op.errStart}, errors_len: ${op.errLen},`);
     p("    },");
   });

@@ -40,12 +40,9 @@ pub enum Service {
 pub struct Operation {
     /// PascalCase model name, e.g. `DescribeStream`.
     pub name: &'static str,
-    /// lowerCamelCase JS method name, e.g. `describeStream`.
-    pub js_name: &'static str,
     pub service: Service,
-    /// HTTP method (always `POST` for these rest-json services).
-    pub method: &'static str,
-    /// Request path, e.g. `/describeStream`.
+    /// Request path (the HTTP method is always `POST` for these rest-json services; the generator
+    /// refuses a model with another), e.g. `/describeStream`.
     pub uri: &'static str,
     input: ShapeIx,
     output: ShapeIx,
