@@ -202,12 +202,12 @@ impl Partition {
         self.region_prefixes.iter().any(|prefix| {
             let rest = match region
                 .strip_prefix(prefix)
-                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|r| r.strip_prefix("-"))
             {
                 Some(rest) => rest,
                 None => return false,
             };
-            match rest.split_once('-') {
+            match crate::text::split_once(rest, b'-') {
                 Some((word, digits)) => {
                     !word.is_empty()
                         && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')

@@ -25,6 +25,7 @@ pub mod model;
 pub mod protocol;
 pub mod signaling;
 pub mod sigv4;
+mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

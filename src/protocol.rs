@@ -3,13 +3,14 @@
 //! skew. Pure Rust, tested natively; the wasm client applies them.
 
 use crate::prelude::*;
+use crate::text;
 
 /// The AWS error name as the SDKs find it: the `x-amzn-errortype` header, else the body's `code`,
 /// else its `__type`; cut at `,` and `:`, keep what follows `#`.
 pub fn error_name(header: Option<&str>, code: Option<&str>, type_field: Option<&str>) -> Option<String> {
     let raw = [header, code, type_field].into_iter().flatten().map(str::trim).find(|s| !s.is_empty())?;
-    let cut = raw.split([',', ':']).next().unwrap_or(raw);
-    let name = cut.rsplit('#').next().unwrap_or(cut).trim();
+    let cut = text::before(raw, |b| b == b',' || b == b':');
+    let name = text::after_last(cut, b'#').trim();
     if name.is_empty() {
         None
     } else {
@@ -102,7 +103,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
 
 /// Joins an endpoint (possibly with a path or a trailing slash) and an operation's request URI.
 pub fn join_url(endpoint: &str, uri: &str) -> String {
-    let base = endpoint.trim_end_matches('/');
+    let base = text::trim_end(endpoint, b'/');
     let mut url = String::with_capacity(base.len() + uri.len());
     url.push_str(base);
     url.push_str(uri);
@@ -126,7 +127,7 @@ pub fn normalize_endpoint(endpoint: &str) -> Result<String, &'static str> {
     out.push_str(&scheme);
     out.push_str("://");
     out.push_str(authority);
-    out.push_str(parts.path.trim_end_matches('/'));
+    out.push_str(text::trim_end(parts.path, b'/'));
     Ok(out)
 }
 

@@ -3,6 +3,7 @@
 //! Pure Rust, tested natively.
 
 use crate::prelude::*;
+use crate::text;
 use crate::sigv4::{
     self, AmzDate, Credentials, HttpRequest, SessionTokenMode, SigningKeyCache, SigningParams, SigningSettings,
 };
@@ -63,7 +64,7 @@ pub fn presign_signaling_url(cache: &mut SigningKeyCache, p: &SignalingUrlParams
     if !parts.scheme.eq_ignore_ascii_case("wss") && !parts.scheme.eq_ignore_ascii_case("ws") {
         return Err("endpoint: must be a wss:// (or ws://) URL");
     }
-    if p.endpoint.contains(['?', '#']) {
+    if p.endpoint.bytes().any(|b| b == b'?' || b == b'#') {
         return Err("endpoint: must not have a query string or a fragment");
     }
     if p.channel_arn.is_empty() {
@@ -96,11 +97,11 @@ pub fn presign_signaling_url(cache: &mut SigningKeyCache, p: &SignalingUrlParams
     let signed = sigv4::presign_url(cache, &req, &params).map_err(|e| e.message())?;
 
     // Move X-Amz-Signature from the end to its sorted place.
-    let Some((base, query)) = signed.output.split_once('?') else {
+    let Some((base, query)) = text::split_once(&signed.output, b'?') else {
         return Err("endpoint: must be a wss:// (or ws://) URL");
     };
-    let mut pairs: Vec<&str> = query.split('&').collect();
-    sigv4::sort_by_key(&mut pairs, |p| p.split_once('=').map_or(*p, |(k, _)| k));
+    let mut pairs: Vec<&str> = text::split(query, |b| b == b'&').collect();
+    sigv4::sort_by_key(&mut pairs, |p| text::before(p, |b| b == b'='));
     let mut out = String::with_capacity(signed.output.len());
     out.push_str(base);
     out.push('?');

@@ -8,6 +8,7 @@ use super::convert::*;
 use super::signer::{credentials, now_ms, with_key_cache};
 use crate::model;
 use crate::prelude::*;
+use crate::text;
 use crate::signaling::{self, Role, SignalingUrlParams};
 use crate::sigv4::{AmzDate, MAX_EXPIRES};
 use js_sys::{Array, Object, Promise};
@@ -91,7 +92,7 @@ pub fn presign_signaling_url(
         time: AmzDate::from_epoch_millis(ms),
     };
     with_key_cache(|cache| signaling::presign_signaling_url(cache, &params)).map_err(|m| {
-        let (field, problem) = m.split_once(':').map_or(("args", m), |(f, p)| (f, p.trim_start()));
+        let (field, problem) = text::split_once(m, b':').map_or(("args", m), |(f, p)| (f, text::trim_start(p, b' ')));
         let mut path = String::from("args.");
         path.push_str(field);
         type_error(&path, problem)
@@ -145,7 +146,7 @@ impl KinesisVideoClient {
             let role = role(get(&args, "role"), "args.role")?;
             let client_id = optional_string(get(&args, "clientId"), "args.clientId")?;
             signaling::check_client_id(role, client_id.as_deref()).map_err(|m| {
-                let problem = m.split_once(':').map_or(m, |(_, p)| p.trim_start());
+                let problem = text::split_once(m, b':').map_or(m, |(_, p)| text::trim_start(p, b' '));
                 type_error("args.clientId", problem)
             })?;
             let nat = optional_string(get(&args, "natTraversal"), "args.natTraversal")?.unwrap_or_else(|| "STUN_TURN".into());

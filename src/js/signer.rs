@@ -2,6 +2,7 @@
 //! the hashing is pure Rust and needs no WebCrypto promise.
 
 use crate::prelude::*;
+use crate::text;
 use super::bindings::Fields;
 use super::convert::*;
 use crate::sigv4::{
@@ -164,8 +165,8 @@ fn request(v: JsValue, method_required: bool) -> Result<Request, JsValue> {
 fn signing_error(e: sigv4::SigningError) -> JsValue {
     // sigv4 messages already start with the field name; `url` means `request.url` here.
     let msg = e.message();
-    let (field, rest) = msg.split_once(':').unwrap_or(("", msg));
-    let rest = rest.trim_start();
+    let (field, rest) = text::split_once(msg, b':').unwrap_or(("", msg));
+    let rest = text::trim_start(rest, b' ');
     if field == "url" {
         return type_error("request.url", rest);
     }

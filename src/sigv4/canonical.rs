@@ -2,6 +2,7 @@
 
 use crate::prelude::*;
 use super::SigningError;
+use crate::text;
 
 /// An `http(s)://` or `ws(s)://` URL split as written, without re-encoding anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct UrlParts<'a> {
 
 impl<'a> UrlParts<'a> {
     pub fn parse(url: &'a str) -> Result<Self, SigningError> {
-        let Some((scheme, rest)) = url.split_once(':') else {
+        let Some((scheme, rest)) = text::split_once(url, b':') else {
             return Err(SigningError("url: must be an absolute http(s):// or ws(s):// URL"));
         };
         if !["http", "https", "ws", "wss"].iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
@@ -31,12 +32,12 @@ impl<'a> UrlParts<'a> {
         let (Some(authority), Some(rest)) = (rest.get(..end), rest.get(end..)) else {
             return Err(SigningError("url: must have a valid host"));
         };
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        let authority = text::after_last(authority, b'@');
         if authority.is_empty() || authority.bytes().any(|b| b <= b' ' || b == 0x7f) {
             return Err(SigningError("url: must have a valid host"));
         }
-        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let rest = text::before(rest, |b| b == b'#');
+        let (path, query) = text::split_once(rest, b'?').unwrap_or((rest, ""));
         Ok(UrlParts { scheme, authority, path, query })
     }
 
@@ -115,7 +116,7 @@ fn percent_decode(s: &str) -> Vec<u8> {
 /// the AWS SDK for JavaScript do).
 fn normalize_path(path: &str) -> String {
     let mut segments: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
+    for seg in text::split(path, |b| b == b'/') {
         match seg {
             "" | "." => {}
             ".." => {
@@ -132,7 +133,7 @@ fn normalize_path(path: &str) -> String {
         }
         out.push_str(seg);
     }
-    if path.ends_with('/') && !segments.is_empty() {
+    if path.ends_with("/") && !segments.is_empty() {
         out.push('/');
     }
     out
@@ -187,7 +188,7 @@ fn canonical_value(v: &str, out: &mut String) {
         return;
     }
     let mut first = true;
-    for word in v.split([' ', '\t', '\n', '\r']).filter(|w| !w.is_empty()) {
+    for word in text::split(v, |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).filter(|w| !w.is_empty()) {
         if !first {
             out.push(' ');
         }
@@ -274,8 +275,8 @@ impl<'a> CanonicalRequest<'a> {
         }
 
         let mut pairs: Vec<(String, String)> = Vec::new();
-        for item in url.query.split('&').filter(|s| !s.is_empty()) {
-            let (k, v) = item.split_once('=').unwrap_or((item, ""));
+        for item in text::split(url.query, |b| b == b'&').filter(|s| !s.is_empty()) {
+            let (k, v) = text::split_once(item, b'=').unwrap_or((item, ""));
             let mut ek = String::with_capacity(k.len());
             encode_strict(&percent_decode(k), &mut ek);
             let mut ev = String::with_capacity(v.len());

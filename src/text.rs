@@ -1,0 +1,97 @@
+//! Splitting and trimming at ASCII bytes.
+//!
+//! `str`'s `char` patterns (`split_once(':')`, `rsplit('#')`, `trim_end_matches('/')`,
+//! `split([' ', '\t'])`) run core's UTF-8 searchers and `memchr`, whose index checks keep
+//! panicking paths (and their messages) in the wasm. Every delimiter here is ASCII, which never
+//! occurs inside a multi-byte character, so a byte scan finds the same positions and every slice
+//! taken at them is on a character boundary.
+
+/// `s.split_once(delim)`.
+pub fn split_once(s: &str, delim: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == delim)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.rsplit_once(delim)`.
+pub fn rsplit_once(s: &str, delim: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|b| b == delim)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// What precedes the first byte that `is_delim` accepts (all of `s` when none does).
+pub fn before(s: &str, is_delim: impl Fn(u8) -> bool) -> &str {
+    let end = s.bytes().position(is_delim).unwrap_or(s.len());
+    s.get(..end).unwrap_or(s)
+}
+
+/// What follows the last `delim` (all of `s` when there is none): `s.rsplit(delim).next()`.
+pub fn after_last(s: &str, delim: u8) -> &str {
+    rsplit_once(s, delim).map_or(s, |(_, after)| after)
+}
+
+/// `s.trim_end_matches(b)`.
+pub fn trim_end(s: &str, b: u8) -> &str {
+    let end = s.bytes().rposition(|c| c != b).map_or(0, |i| i + 1);
+    s.get(..end).unwrap_or(s)
+}
+
+/// `s.trim_start_matches(b)`.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn trim_start(s: &str, b: u8) -> &str {
+    let start = s.bytes().position(|c| c != b).unwrap_or(s.len());
+    s.get(start..).unwrap_or(s)
+}
+
+/// `s.split(is_delim)` for byte delimiters: every piece, empty ones included.
+pub fn split(s: &str, is_delim: impl Fn(u8) -> bool) -> Split<'_, impl Fn(u8) -> bool> {
+    Split { rest: Some(s), is_delim }
+}
+
+pub struct Split<'a, F> {
+    rest: Option<&'a str>,
+    is_delim: F,
+}
+
+impl<'a, F: Fn(u8) -> bool> Iterator for Split<'a, F> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match s.bytes().position(&self.is_delim) {
+            Some(i) => {
+                self.rest = s.get(i + 1..);
+                s.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    #[test]
+    fn same_as_the_standard_library() {
+        let samples = ["", "a", ":", "::", "a:b", ":a:b:", "é:ü#ß/", "//x//", "a b\t\tc\r\nd ", "#", "x#y#z"];
+        for s in samples {
+            for d in [b':', b'#', b'/', b' '] {
+                let c = d as char;
+                assert_eq!(split_once(s, d), s.split_once(c), "{s:?} {c:?}");
+                assert_eq!(rsplit_once(s, d), s.rsplit_once(c), "{s:?} {c:?}");
+                assert_eq!(after_last(s, d), s.rsplit(c).next().unwrap(), "{s:?} {c:?}");
+                assert_eq!(trim_end(s, d), s.trim_end_matches(c), "{s:?} {c:?}");
+                assert_eq!(trim_start(s, d), s.trim_start_matches(c), "{s:?} {c:?}");
+                assert_eq!(split(s, |b| b == d).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>(), "{s:?} {c:?}");
+            }
+            let ws = |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+            assert_eq!(split(s, ws).collect::<Vec<_>>(), s.split([' ', '\t', '\n', '\r']).collect::<Vec<_>>(), "{s:?}");
+            let cut = |b| b == b',' || b == b':';
+            assert_eq!(before(s, cut), s.split([',', ':']).next().unwrap(), "{s:?}");
+        }
+    }
+}
