@@ -86,7 +86,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     };
     const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
     let month = b.get(8..11)?;
-    let m = MONTHS.chunks(3).position(|c| c == month)? as i64 + 1;
+    let m = (0..12).position(|k| MONTHS.get(k * 3..k * 3 + 3) == Some(month))? as i64 + 1;
     let (day, year, h, mi, se) = (num(5, 2)?, num(12, 4)?, num(17, 2)?, num(20, 2)?, num(23, 2)?);
     if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
         return None;

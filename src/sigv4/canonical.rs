@@ -98,15 +98,15 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex_val(b[i + 1]), hex_val(b[i + 2])) {
+    while let Some(&c) = b.get(i) {
+        if let (b'%', Some(&[h, l])) = (c, b.get(i + 1..i + 3)) {
+            if let (Some(h), Some(l)) = (hex_val(h), hex_val(l)) {
                 out.push(h << 4 | l);
                 i += 3;
                 continue;
             }
         }
-        out.push(b[i]);
+        out.push(c);
         i += 1;
     }
     out
@@ -140,12 +140,17 @@ fn normalize_path(path: &str) -> String {
 }
 
 /// A stable insertion sort: the lists signed here are short, and the standard library's sorts
-/// would add several kilobytes of wasm per element type.
+/// would add several kilobytes of wasm per element type. (No indexing: `v[j]` and `swap` would
+/// keep panicking paths in the wasm.)
 pub fn sort_by_key<T, K: Ord + ?Sized>(v: &mut [T], key: impl Fn(&T) -> &K) {
     for i in 1..v.len() {
         let mut j = i;
-        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
-            v.swap(j - 1, j);
+        while j > 0 {
+            let Some([a, b]) = v.get_mut(j - 1..=j) else { break };
+            if key(a) <= key(b) {
+                break;
+            }
+            core::mem::swap(a, b);
             j -= 1;
         }
     }
@@ -222,7 +227,7 @@ fn group_headers<'h>(headers: &[(&'h str, &'h str)]) -> Vec<(&'h str, String)> {
 /// Collapses repeated header names into one header carrying the signed (canonical, joined) value,
 /// so what is sent is exactly what was signed. Order of first appearance is kept.
 pub fn merge_duplicate_headers(headers: Vec<(String, String)>) -> Vec<(String, String)> {
-    let repeated = headers.iter().enumerate().any(|(i, (n, _))| headers[..i].iter().any(|(m, _)| m == n));
+    let repeated = headers.iter().enumerate().any(|(i, (n, _))| headers.iter().take(i).any(|(m, _)| m == n));
     if !repeated {
         return headers;
     }

@@ -19,16 +19,12 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for chunk in bytes.chunks(32) {
-        let mut buf = [0u8; 64];
-        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
-            pair[0] = HEX[(b >> 4) as usize];
-            pair[1] = HEX[(b & 15) as usize];
-        }
-        s.push_str(core::str::from_utf8(buf.get(..chunk.len() * 2).unwrap_or_default()).unwrap_or_default());
+    let mut s = Vec::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(HEX[(b >> 4) as usize]);
+        s.push(HEX[(b & 15) as usize]);
     }
-    s
+    String::from_utf8(s).unwrap_or_default()
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {

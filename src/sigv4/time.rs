@@ -35,8 +35,10 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn put(buf: &mut [u8], mut v: u32) {
-    for slot in buf.iter_mut().rev() {
+/// Writes `v` as `len` decimal digits ending before `end` (no range indexing: its panic paths
+/// would stay in the wasm).
+fn put(buf: &mut [u8], end: usize, len: usize, mut v: u32) {
+    for slot in buf.iter_mut().take(end).rev().take(len) {
         *slot = b'0' + (v % 10) as u8;
         v /= 10;
     }
@@ -49,12 +51,12 @@ impl AmzDate {
         let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
         let sod = secs.rem_euclid(86_400) as u32;
         let mut b = *b"00000000T000000Z";
-        put(&mut b[0..4], y as u32);
-        put(&mut b[4..6], m);
-        put(&mut b[6..8], d);
-        put(&mut b[9..11], sod / 3600);
-        put(&mut b[11..13], sod / 60 % 60);
-        put(&mut b[13..15], sod % 60);
+        put(&mut b, 4, 4, y as u32);
+        put(&mut b, 6, 2, m);
+        put(&mut b, 8, 2, d);
+        put(&mut b, 11, 2, sod / 3600);
+        put(&mut b, 13, 2, sod / 60 % 60);
+        put(&mut b, 15, 2, sod % 60);
         AmzDate(b)
     }
 
@@ -81,13 +83,15 @@ pub fn u32_to_str(mut v: u32, buf: &mut [u8; 10]) -> &str {
     let mut i = buf.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + (v % 10) as u8;
+        }
         v /= 10;
         if v == 0 || i == 0 {
             break;
         }
     }
-    core::str::from_utf8(&buf[i..]).unwrap_or("0")
+    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or("0")
 }
 
 #[cfg(test)]
