@@ -80,6 +80,18 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
 
+    /// `dst.set(src)` into wasm memory, as js-sys's `Uint8Array::to_vec` does, but without its
+    /// `assert_eq!` on the lengths, which keeps panic formatting in the module.
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_to_slice(dst: &mut [u8], src: &js_sys::Uint8Array);
+
+}
+
+/// The bytes of a `Uint8Array`.
+pub fn uint8_array_bytes(a: &js_sys::Uint8Array) -> Vec<u8> {
+    let mut out = vec![0; a.length() as usize];
+    copy_to_slice(&mut out, a);
+    out
 }
 
 impl AbortController {

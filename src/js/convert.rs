@@ -99,10 +99,10 @@ pub fn body_bytes(v: JsValue, path: &str) -> Result<Vec<u8>, JsValue> {
         return Ok(s.into_bytes());
     }
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        return Ok(a.to_vec());
+        return Ok(super::bindings::uint8_array_bytes(a));
     }
     if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(&v).to_vec());
+        return Ok(super::bindings::uint8_array_bytes(&Uint8Array::new(&v)));
     }
     Err(type_error(path, "must be a string or a Uint8Array"))
 }
