@@ -609,7 +609,10 @@ function buildRust(services, t, ts) {
     p(`    /* ${i} */ Operation {`);
     // The client sends every request as POST; a model with another method needs a table column.
     if (o.method !== "POST") fail(`${op.name}: HTTP method ${o.method} is not POST`);
-    p(`        name: ${rustStr(op.name)}, service: Service::${op.svc.ident}, uri: ${rustStr(o.requestUri)},`);
+    // Most request URIs are the name with a lowercase first letter; only the others are stored.
+    if (!/^[A-Z][A-Za-z0-9]*$/.test(op.name)) fail(`${op.name}: operation name is not a PascalCase identifier`);
+    const path = o.requestUri === `/${lowerFirst(op.name)}` ? "None" : `Some(${rustStr(o.requestUri)})`;
+    p(`        name: ${rustStr(op.name)}, service: Service::${op.svc.ident}, path: ${path},`);
     p(`        input: ${op.input}, output: ${op.output}, errors: ${op.errStart}, errors_len: ${op.errLen},`);
     p("    },");
   });

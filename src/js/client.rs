@@ -344,7 +344,7 @@ impl Inner {
             Err(CredentialsFailure::Aborted) => return Err(aborted(&meta)),
             Err(CredentialsFailure::Failed(m)) => return Err(call_error("CredentialsProviderError", &m, "client", &meta)),
         };
-        let url = protocol::join_url(&self.endpoint, op.uri);
+        let url = protocol::join_url(&self.endpoint, &op.uri());
         let mut skew_corrected = false;
         loop {
             meta.attempts += 1;

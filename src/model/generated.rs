@@ -520,139 +520,139 @@ pub(super) static ONE_OF: [OneOf; 12] = [
 
 pub(super) static OPERATIONS: [Operation; 34] = [
     /* 0 */ Operation {
-        name: "CreateSignalingChannel", service: Service::KinesisVideo, uri: "/createSignalingChannel",
+        name: "CreateSignalingChannel", service: Service::KinesisVideo, path: None,
         input: 8, output: 10, errors: 0, errors_len: 6,
     },
     /* 1 */ Operation {
-        name: "CreateStream", service: Service::KinesisVideo, uri: "/createStream",
+        name: "CreateStream", service: Service::KinesisVideo, path: None,
         input: 18, output: 19, errors: 6, errors_len: 7,
     },
     /* 2 */ Operation {
-        name: "DeleteEdgeConfiguration", service: Service::KinesisVideo, uri: "/deleteEdgeConfiguration",
+        name: "DeleteEdgeConfiguration", service: Service::KinesisVideo, path: None,
         input: 20, output: 21, errors: 13, errors_len: 5,
     },
     /* 3 */ Operation {
-        name: "DeleteSignalingChannel", service: Service::KinesisVideo, uri: "/deleteSignalingChannel",
+        name: "DeleteSignalingChannel", service: Service::KinesisVideo, path: None,
         input: 23, output: 21, errors: 18, errors_len: 6,
     },
     /* 4 */ Operation {
-        name: "DeleteStream", service: Service::KinesisVideo, uri: "/deleteStream",
+        name: "DeleteStream", service: Service::KinesisVideo, path: None,
         input: 24, output: 21, errors: 24, errors_len: 6,
     },
     /* 5 */ Operation {
-        name: "DescribeEdgeConfiguration", service: Service::KinesisVideo, uri: "/describeEdgeConfiguration",
+        name: "DescribeEdgeConfiguration", service: Service::KinesisVideo, path: None,
         input: 20, output: 48, errors: 30, errors_len: 5,
     },
     /* 6 */ Operation {
-        name: "DescribeImageGenerationConfiguration", service: Service::KinesisVideo, uri: "/describeImageGenerationConfiguration",
+        name: "DescribeImageGenerationConfiguration", service: Service::KinesisVideo, path: None,
         input: 20, output: 62, errors: 35, errors_len: 4,
     },
     /* 7 */ Operation {
-        name: "DescribeMappedResourceConfiguration", service: Service::KinesisVideo, uri: "/describeMappedResourceConfiguration",
+        name: "DescribeMappedResourceConfiguration", service: Service::KinesisVideo, path: None,
         input: 65, output: 68, errors: 39, errors_len: 4,
     },
     /* 8 */ Operation {
-        name: "DescribeMediaStorageConfiguration", service: Service::KinesisVideo, uri: "/describeMediaStorageConfiguration",
+        name: "DescribeMediaStorageConfiguration", service: Service::KinesisVideo, path: None,
         input: 69, output: 71, errors: 43, errors_len: 4,
     },
     /* 9 */ Operation {
-        name: "DescribeNotificationConfiguration", service: Service::KinesisVideo, uri: "/describeNotificationConfiguration",
+        name: "DescribeNotificationConfiguration", service: Service::KinesisVideo, path: None,
         input: 20, output: 74, errors: 47, errors_len: 4,
     },
     /* 10 */ Operation {
-        name: "DescribeSignalingChannel", service: Service::KinesisVideo, uri: "/describeSignalingChannel",
+        name: "DescribeSignalingChannel", service: Service::KinesisVideo, path: None,
         input: 69, output: 77, errors: 51, errors_len: 4,
     },
     /* 11 */ Operation {
-        name: "DescribeStream", service: Service::KinesisVideo, uri: "/describeStream",
+        name: "DescribeStream", service: Service::KinesisVideo, path: None,
         input: 20, output: 79, errors: 55, errors_len: 4,
     },
     /* 12 */ Operation {
-        name: "DescribeStreamStorageConfiguration", service: Service::KinesisVideo, uri: "/describeStreamStorageConfiguration",
+        name: "DescribeStreamStorageConfiguration", service: Service::KinesisVideo, path: None,
         input: 20, output: 80, errors: 59, errors_len: 4,
     },
     /* 13 */ Operation {
-        name: "GetDataEndpoint", service: Service::KinesisVideo, uri: "/getDataEndpoint",
+        name: "GetDataEndpoint", service: Service::KinesisVideo, path: None,
         input: 82, output: 83, errors: 63, errors_len: 4,
     },
     /* 14 */ Operation {
-        name: "GetSignalingChannelEndpoint", service: Service::KinesisVideo, uri: "/getSignalingChannelEndpoint",
+        name: "GetSignalingChannelEndpoint", service: Service::KinesisVideo, path: None,
         input: 88, output: 91, errors: 67, errors_len: 5,
     },
     /* 15 */ Operation {
-        name: "ListEdgeAgentConfigurations", service: Service::KinesisVideo, uri: "/listEdgeAgentConfigurations",
+        name: "ListEdgeAgentConfigurations", service: Service::KinesisVideo, path: None,
         input: 93, output: 96, errors: 72, errors_len: 3,
     },
     /* 16 */ Operation {
-        name: "ListSignalingChannels", service: Service::KinesisVideo, uri: "/listSignalingChannels",
+        name: "ListSignalingChannels", service: Service::KinesisVideo, path: None,
         input: 100, output: 102, errors: 75, errors_len: 3,
     },
     /* 17 */ Operation {
-        name: "ListStreams", service: Service::KinesisVideo, uri: "/listStreams",
+        name: "ListStreams", service: Service::KinesisVideo, path: None,
         input: 103, output: 105, errors: 78, errors_len: 2,
     },
     /* 18 */ Operation {
-        name: "ListTagsForResource", service: Service::KinesisVideo, uri: "/ListTagsForResource",
+        name: "ListTagsForResource", service: Service::KinesisVideo, path: Some("/ListTagsForResource"),
         input: 106, output: 107, errors: 80, errors_len: 4,
     },
     /* 19 */ Operation {
-        name: "ListTagsForStream", service: Service::KinesisVideo, uri: "/listTagsForStream",
+        name: "ListTagsForStream", service: Service::KinesisVideo, path: None,
         input: 108, output: 107, errors: 84, errors_len: 5,
     },
     /* 20 */ Operation {
-        name: "StartEdgeConfigurationUpdate", service: Service::KinesisVideo, uri: "/startEdgeConfigurationUpdate",
+        name: "StartEdgeConfigurationUpdate", service: Service::KinesisVideo, path: None,
         input: 109, output: 94, errors: 89, errors_len: 6,
     },
     /* 21 */ Operation {
-        name: "TagResource", service: Service::KinesisVideo, uri: "/TagResource",
+        name: "TagResource", service: Service::KinesisVideo, path: Some("/TagResource"),
         input: 111, output: 21, errors: 95, errors_len: 5,
     },
     /* 22 */ Operation {
-        name: "TagStream", service: Service::KinesisVideo, uri: "/tagStream",
+        name: "TagStream", service: Service::KinesisVideo, path: None,
         input: 112, output: 21, errors: 100, errors_len: 6,
     },
     /* 23 */ Operation {
-        name: "UntagResource", service: Service::KinesisVideo, uri: "/UntagResource",
+        name: "UntagResource", service: Service::KinesisVideo, path: Some("/UntagResource"),
         input: 114, output: 21, errors: 106, errors_len: 4,
     },
     /* 24 */ Operation {
-        name: "UntagStream", service: Service::KinesisVideo, uri: "/untagStream",
+        name: "UntagStream", service: Service::KinesisVideo, path: None,
         input: 115, output: 21, errors: 110, errors_len: 5,
     },
     /* 25 */ Operation {
-        name: "UpdateDataRetention", service: Service::KinesisVideo, uri: "/updateDataRetention",
+        name: "UpdateDataRetention", service: Service::KinesisVideo, path: None,
         input: 118, output: 21, errors: 115, errors_len: 6,
     },
     /* 26 */ Operation {
-        name: "UpdateImageGenerationConfiguration", service: Service::KinesisVideo, uri: "/updateImageGenerationConfiguration",
+        name: "UpdateImageGenerationConfiguration", service: Service::KinesisVideo, path: None,
         input: 119, output: 21, errors: 121, errors_len: 6,
     },
     /* 27 */ Operation {
-        name: "UpdateMediaStorageConfiguration", service: Service::KinesisVideo, uri: "/updateMediaStorageConfiguration",
+        name: "UpdateMediaStorageConfiguration", service: Service::KinesisVideo, path: None,
         input: 120, output: 21, errors: 127, errors_len: 6,
     },
     /* 28 */ Operation {
-        name: "UpdateNotificationConfiguration", service: Service::KinesisVideo, uri: "/updateNotificationConfiguration",
+        name: "UpdateNotificationConfiguration", service: Service::KinesisVideo, path: None,
         input: 121, output: 21, errors: 133, errors_len: 6,
     },
     /* 29 */ Operation {
-        name: "UpdateSignalingChannel", service: Service::KinesisVideo, uri: "/updateSignalingChannel",
+        name: "UpdateSignalingChannel", service: Service::KinesisVideo, path: None,
         input: 122, output: 21, errors: 139, errors_len: 6,
     },
     /* 30 */ Operation {
-        name: "UpdateStream", service: Service::KinesisVideo, uri: "/updateStream",
+        name: "UpdateStream", service: Service::KinesisVideo, path: None,
         input: 123, output: 21, errors: 145, errors_len: 6,
     },
     /* 31 */ Operation {
-        name: "UpdateStreamStorageConfiguration", service: Service::KinesisVideo, uri: "/updateStreamStorageConfiguration",
+        name: "UpdateStreamStorageConfiguration", service: Service::KinesisVideo, path: None,
         input: 124, output: 21, errors: 151, errors_len: 6,
     },
     /* 32 */ Operation {
-        name: "GetIceServerConfig", service: Service::Signaling, uri: "/v1/get-ice-server-config",
+        name: "GetIceServerConfig", service: Service::Signaling, path: Some("/v1/get-ice-server-config"),
         input: 127, output: 133, errors: 157, errors_len: 6,
     },
     /* 33 */ Operation {
-        name: "SendAlexaOfferToMaster", service: Service::Signaling, uri: "/v1/send-alexa-offer-to-master",
+        name: "SendAlexaOfferToMaster", service: Service::Signaling, path: Some("/v1/send-alexa-offer-to-master"),
         input: 135, output: 137, errors: 163, errors_len: 4,
     },
 ];

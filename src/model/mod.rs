@@ -41,9 +41,10 @@ pub struct Operation {
     /// PascalCase model name, e.g. `DescribeStream`.
     pub name: &'static str,
     pub service: Service,
-    /// Request path (the HTTP method is always `POST` for these rest-json services; the generator
-    /// refuses a model with another), e.g. `/describeStream`.
-    pub uri: &'static str,
+    /// The request path when it is not `/` and the name with a lowercase first letter; see
+    /// [`Operation::uri`]. (The HTTP method is always `POST` for these rest-json services; the
+    /// generator refuses a model with another.)
+    path: Option<&'static str>,
     input: ShapeIx,
     output: ShapeIx,
     errors: u16,
@@ -51,6 +52,21 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Request path, e.g. `/describeStream`, `/v1/get-ice-server-config`.
+    pub fn uri(&self) -> String {
+        if let Some(p) = self.path {
+            return p.into();
+        }
+        // Names are ASCII identifiers (the generator checks).
+        let mut uri = String::with_capacity(self.name.len() + 1);
+        uri.push('/');
+        if let Some(first) = self.name.bytes().next() {
+            uri.push(first.to_ascii_lowercase() as char);
+        }
+        uri.push_str(self.name.get(1..).unwrap_or_default());
+        uri
+    }
+
     /// Whether the model lists `name` among this operation's errors.
     pub fn declares_error(&self, name: &str) -> bool {
         self.error_names().any(|e| e == name)

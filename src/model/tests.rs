@@ -37,12 +37,13 @@ fn thirty_four_operations() {
 #[test]
 fn operation_fields() {
     let op = operation("DescribeStream").unwrap();
-    assert_eq!(op.uri, "/describeStream");
+    assert_eq!(op.uri(), "/describeStream");
+    assert_eq!(operation("TagResource").unwrap().uri(), "/TagResource");
     let op = operation("GetIceServerConfig").unwrap();
-    assert_eq!(op.uri, "/v1/get-ice-server-config");
+    assert_eq!(op.uri(), "/v1/get-ice-server-config");
     for (i, op) in operations().iter().enumerate() {
         assert_eq!(op.index(), i);
-        assert!(op.uri.starts_with('/'));
+        assert!(op.uri().starts_with('/'));
         assert!(std::ptr::eq(operation(op.name).unwrap(), op));
     }
     // Sorted by name within each service, KinesisVideo first.
