@@ -91,13 +91,7 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
         return None;
     }
-    // Days from civil (proleptic Gregorian).
-    let (y, mm) = if m <= 2 { (year - 1, m + 9) } else { (year, m - 3) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * mm + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = crate::sigv4::days_from_civil(year, m, day);
     Some(((days * 86_400 + h * 3600 + mi * 60 + se) * 1000) as f64)
 }
 
