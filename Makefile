@@ -8,6 +8,8 @@ WASM := target/$(WASM_TARGET)/release/kinesis_video_wasm.wasm
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"/, "", $$3); print $$3}' Cargo.lock)
 # Measured: -Oz with no inlining of single-caller functions gives the smallest gzip.
 WASM_OPT_FLAGS := -Oz --one-caller-inline-max-function-size 0 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types
+# Panic locations name source files: keep the build machine's paths out of the shipped wasm.
+PKG_RUSTFLAGS := --remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/= --remap-path-prefix=$(CURDIR)/=
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
@@ -29,7 +31,7 @@ node_modules/.setup-stamp: package.json package-lock.json
 
 ## pkg: build the npm package into pkg/
 pkg: setup
-	cargo build --release --target $(WASM_TARGET) --no-default-features
+	RUSTFLAGS='$(PKG_RUSTFLAGS)' cargo build --release --target $(WASM_TARGET) --no-default-features
 	rm -rf build/bindgen build/pkg
 	mkdir -p build/bindgen build/pkg
 	wasm-bindgen --target web --out-dir build/bindgen $(WASM)
