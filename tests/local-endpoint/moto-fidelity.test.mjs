@@ -12,45 +12,9 @@
 // - moto adds `__type` to error bodies; the service's modeled errors carry only `Message`;
 // - moto's data endpoints are the service's hosts; the local endpoint's point back to itself.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, before, test } from "node:test";
-import { credentialsOf, errorName, rawHttp, signedRequest, startTestEndpoint, waitUntil } from "./helpers.mjs";
-
-const PYTHON = process.env.PYTHON ?? "python3";
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts moto_server on 127.0.0.1; fails with instructions when moto is not installed. */
-async function startMoto() {
-  const port = await freePort();
-  const child = spawn(PYTHON, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => {
-    child.once("exit", (code) => resolve(`exited with code ${code}`));
-    child.once("error", (error) => resolve(error.message));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const ready = waitUntil(() => rawHttp(`${url}/moto-api/`, { method: "GET" }).then(() => true, () => false), { timeoutMs: 30000, intervalMs: 100 });
-  const outcome = await Promise.race([ready.then(() => "ready"), exited]);
-  if (outcome !== "ready") {
-    throw new Error(
-      `moto_server could not start (${outcome}). Install the test requirements: pip install -r tests/requirements.txt\n${output}`,
-    );
-  }
-  return { url, stop: () => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM")) : undefined) };
-}
+import { startMoto } from "../support/moto.mjs";
+import { credentialsOf, errorName, signedRequest, startTestEndpoint, waitUntil } from "./helpers.mjs";
 
 let moto;
 let local;

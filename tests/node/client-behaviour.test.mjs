@@ -15,6 +15,7 @@ import {
 } from "../../pkg/node.js";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 import { startFaultServer, json } from "./support/fault-server.mjs";
+import { rejection } from "./support/rejection.mjs";
 
 const T = { timeout: 10_000 };
 const ACTIVATION_MS = 500;
@@ -48,17 +49,6 @@ function counterClient(extra = {}) {
     endpoint: counter.url,
     ...extra,
   });
-}
-
-async function rejection(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected a rejection, got ${JSON.stringify(value)}`);
-  } catch (e) {
-    if (e?.code === "ERR_ASSERTION") throw e;
-    assert.ok(e instanceof Error, `an Error object, got ${e}`);
-    return e;
-  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

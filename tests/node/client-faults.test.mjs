@@ -4,6 +4,7 @@
 import { test, describe, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { KinesisVideoClient } from "../../pkg/node.js";
+import { rejection } from "./support/rejection.mjs";
 import {
   startFaultServer,
   closedPort,
@@ -33,18 +34,6 @@ const DESCRIBED = json(200, {
 let server;
 const clientFor = (extra = {}) =>
   new KinesisVideoClient({ region: "us-west-2", credentials: CREDS, endpoint: server.url, ...extra });
-
-/** Rejection of `promise`, asserted to be an Error. */
-async function rejection(promise) {
-  try {
-    const value = await promise;
-    assert.fail(`expected a rejection, got ${JSON.stringify(value)}`);
-  } catch (e) {
-    if (e?.code === "ERR_ASSERTION") throw e;
-    assert.ok(e instanceof Error, `an Error object, got ${e}`);
-    return e;
-  }
-}
 
 // The backoff draws from Math.random; a fixed value makes the delays exact.
 const realRandom = Math.random;
