@@ -19,8 +19,9 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 setup: node_modules/.setup-stamp
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 	@command -v wasm-pack >/dev/null || cargo install --locked wasm-pack
+	@# Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
-	  cargo install --locked --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	  cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
 	@python3 -c 'import moto, flask_cors' 2>/dev/null || python3 -m pip install -q -r tests/requirements.txt
