@@ -1,5 +1,5 @@
 // The demo (www/): the server's files, types and config, and the real page driven in headless
-// Chromium inside a network namespace made for the test (tests/demo/run-in-netns.sh runs flow.mjs).
+// Chromium inside a network namespace made for the test (tests/support/run-in-netns.sh runs flow.mjs).
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -63,7 +63,7 @@ const canIsolate = (() => {
 test("the page: stream ACTIVE, tags, a readable error, a channel, master and viewer over a data channel", { timeout: (FLOW_LIMIT_S + 5) * 1000 }, async () => {
   // The WebRTC step must run in a network namespace of its own; without one the test fails.
   assert.equal(canIsolate, null, canIsolate ?? "");
-  const child = spawn("timeout", ["-k", "5", String(FLOW_LIMIT_S), join(here, "run-in-netns.sh"), process.execPath, join(here, "flow.mjs")], {
+  const child = spawn("timeout", ["-k", "5", String(FLOW_LIMIT_S), join(here, "..", "support", "run-in-netns.sh"), process.execPath, join(here, "flow.mjs")], {
     cwd: repo,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,4 +1,4 @@
-// The demo's browser flow, run by demo.test.mjs through run-in-netns.sh: starts the demo (local
+// The demo's browser flow, run by demo.test.mjs through tests/support/run-in-netns.sh: starts the demo (local
 // endpoint + page server) on free ports and drives the real page in headless Chromium: create a
 // stream and see it ACTIVE, add and remove a tag, a readable error for bad input, create a channel,
 // connect a master and a viewer frame over a WebRTC data channel. Screenshots go to artifacts/demo/.
@@ -33,10 +33,10 @@ const watchdog = setTimeout(() => finish({ ok: false, steps, shots, error: `not 
 function checkNamespace() {
   const addresses = Object.entries(networkInterfaces()).flatMap(([name, list]) => list.map(({ address }) => ({ name, address })));
   for (const { name, address } of addresses) {
-    const ok = (name === "lo" && ["127.0.0.1", "::1"].includes(address)) || (name.startsWith("kvsd") && (address === NETNS_ADDRESS || address.startsWith("fe80:")));
-    assert.ok(ok, `interface ${name} has ${address}: run this through tests/demo/run-in-netns.sh`);
+    const ok = (name === "lo" && ["127.0.0.1", "::1"].includes(address)) || (name.startsWith("kvs") && (address === NETNS_ADDRESS || address.startsWith("fe80:")));
+    assert.ok(ok, `interface ${name} has ${address}: run this through tests/support/run-in-netns.sh`);
   }
-  assert.ok(addresses.some(({ address }) => address === NETNS_ADDRESS), `no ${NETNS_ADDRESS}: run this through tests/demo/run-in-netns.sh`);
+  assert.ok(addresses.some(({ address }) => address === NETNS_ADDRESS), `no ${NETNS_ADDRESS}: run this through tests/support/run-in-netns.sh`);
 }
 
 async function shot(page, name, options = {}) {

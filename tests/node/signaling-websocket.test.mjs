@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { after, afterEach, before, describe, test } from "node:test";
-import { WebSocket } from "ws";
+import { openSignaling } from "../local-endpoint/helpers.mjs";
 import {
   KinesisVideoClient,
   KinesisVideoSignalingClient,
@@ -81,75 +81,23 @@ async function wssEndpoint(arn, role) {
   return ResourceEndpointList[0].ResourceEndpoint;
 }
 
-/**
- * Opens a WebSocket. Resolves `{ status, error, body }` for a refused handshake, or a connection
- * `{ ws, send(obj), next(), quiet(ms), close() }` once open.
- */
-function connect(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const inbox = [];
-    const waiters = [];
-    ws.on("message", (data) => {
-      const message = JSON.parse(data.toString("utf8"));
-      const waiter = waiters.shift();
-      if (waiter) waiter(message);
-      else inbox.push(message);
-    });
-    ws.on("open", () =>
-      resolve({
-        open: true,
-        ws,
-        send: (message) => ws.send(JSON.stringify(message)),
-        next: (timeoutMs = 3000) =>
-          inbox.length
-            ? Promise.resolve(inbox.shift())
-            : new Promise((res, rej) => {
-                const timer = setTimeout(() => rej(new Error("no message within " + timeoutMs + " ms")), timeoutMs);
-                waiters.push((m) => {
-                  clearTimeout(timer);
-                  res(m);
-                });
-              }),
-        quiet: async (ms = 100) => {
-          await new Promise((r) => setTimeout(r, ms));
-          assert.deepEqual(inbox, [], "no further messages");
-        },
-        close: () =>
-          new Promise((res) => {
-            if (ws.readyState === WebSocket.CLOSED) return res();
-            ws.once("close", res);
-            ws.close();
-          }),
-      }),
-    );
-    ws.on("unexpected-response", (req, res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        req.destroy();
-        resolve({ open: false, status: res.statusCode, error: res.headers["x-amzn-errortype"], body: Buffer.concat(chunks).toString("utf8") });
-      });
-    });
-    ws.on("error", (e) => reject(e));
-  });
-}
-
 async function assertAccepted(url) {
-  const c = await connect(url);
-  assert.equal(c.open, true, `refused: ${c.status} ${c.error} ${c.body}`);
+  const c = await openSignaling(url); // rejects with the refusal's status, error type and body
   await c.close();
 }
 
 async function assertRefused(url, status, error, bodyPattern) {
-  const c = await connect(url);
-  if (c.open) {
+  let refusal;
+  try {
+    const c = await openSignaling(url);
     await c.close();
-    assert.fail(`accepted: ${url}`);
+  } catch (e) {
+    refusal = e;
   }
-  assert.equal(c.status, status, c.body);
-  assert.equal(c.error, error, c.body);
-  if (bodyPattern) assert.match(c.body, bodyPattern);
+  assert.ok(refusal?.status, `accepted: ${url}`);
+  assert.equal(refusal.status, status, refusal.message);
+  assert.equal(refusal.errorType, error, refusal.message);
+  if (bodyPattern) assert.match(refusal.message, bodyPattern);
 }
 
 const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64");
@@ -349,9 +297,8 @@ describe("connectSignaling", () => {
     const { name, arn } = await newChannel();
     const m = await client.connectSignaling({ channelName: name, role: "MASTER", natTraversal: "DISABLED" });
     const v = await client.connectSignaling({ channelArn: arn, role: "VIEWER", clientId: "viewer-relay", natTraversal: "DISABLED" });
-    const master = await connect(m.wssUrl);
-    const viewer = await connect(v.wssUrl);
-    assert.ok(master.open && viewer.open);
+    const master = await openSignaling(m.wssUrl);
+    const viewer = await openSignaling(v.wssUrl);
 
     const offer = b64({ type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n" });
     const answer = b64({ type: "answer", sdp: "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\ns=-\r\n" });
