@@ -1,7 +1,7 @@
 // Generates the single model description used by the crate from the reduced service models in model/:
 //   src/model/generated.rs   static tables (shapes, members, limits, patterns, enums, errors, operations,
-//                            "one of" rules), the `kinesis_video_operations!` row macro and the
-//                            TypeScript declarations (a wasm-bindgen typescript_custom_section)
+//                            "one of" rules) and the TypeScript declarations (a wasm-bindgen
+//                            typescript_custom_section)
 //   tests/model/examples.json a valid input per operation ("full": every member, "minimal": required
 //                            members only) and a sample output per operation, built from the same tables
 // Deterministic: the same model gives byte-identical files.
@@ -76,11 +76,6 @@ function loadServices(root) {
   return SERVICES.map((s) => ({ ...s, model: JSON.parse(readFileSync(join(root, "model", s.file), "utf8")) }));
 }
 
-const snake = (n) =>
-  n
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
-    .toLowerCase();
 const lowerFirst = (n) => n[0].toLowerCase() + n.slice(1);
 const isIdent = (n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n);
 
@@ -617,23 +612,6 @@ function buildRust(services, t, ts) {
     p("    },");
   });
   p("];");
-  p("");
-  p("/// Calls `$callback! { rows }` with one row per operation, in the order of `operations()`:");
-  p("/// `(Service, PascalName, jsName, snake_name, \"InputTsType\", \"Promise<OutputTsType>\", index)`, rows");
-  p("/// separated by commas. Match it with");
-  p("/// `$(($svc:ident, $name:ident, $js:ident, $snake:ident, $input:literal, $output:literal, $ix:literal)),* $(,)?`.");
-  p("#[macro_export]");
-  p("macro_rules! kinesis_video_operations {");
-  p("    ($callback:ident) => {");
-  p("        $callback! {");
-  t.ops.forEach((op, i) => {
-    const inTs = op.o.input ?? `${op.name}Input`;
-    const outTs = op.o.output ?? `${op.name}Output`;
-    p(`            (${op.svc.ident}, ${op.name}, ${lowerFirst(op.name)}, ${snake(op.name)}, ${rustStr(inTs)}, ${rustStr(`Promise<${outTs}>`)}, ${i}),`);
-  });
-  p("        }");
-  p("    };");
-  p("}");
   p("");
   if (ts.includes('"##')) fail("TypeScript text contains the raw string terminator");
   p("/// TypeScript declarations of every input, output, structure, enum and error name.");

@@ -657,52 +657,6 @@ pub(super) static OPERATIONS: [Operation; 34] = [
     },
 ];
 
-/// Calls `$callback! { rows }` with one row per operation, in the order of `operations()`:
-/// `(Service, PascalName, jsName, snake_name, "InputTsType", "Promise<OutputTsType>", index)`, rows
-/// separated by commas. Match it with
-/// `$(($svc:ident, $name:ident, $js:ident, $snake:ident, $input:literal, $output:literal, $ix:literal)),* $(,)?`.
-#[macro_export]
-macro_rules! kinesis_video_operations {
-    ($callback:ident) => {
-        $callback! {
-            (KinesisVideo, CreateSignalingChannel, createSignalingChannel, create_signaling_channel, "CreateSignalingChannelInput", "Promise<CreateSignalingChannelOutput>", 0),
-            (KinesisVideo, CreateStream, createStream, create_stream, "CreateStreamInput", "Promise<CreateStreamOutput>", 1),
-            (KinesisVideo, DeleteEdgeConfiguration, deleteEdgeConfiguration, delete_edge_configuration, "DeleteEdgeConfigurationInput", "Promise<DeleteEdgeConfigurationOutput>", 2),
-            (KinesisVideo, DeleteSignalingChannel, deleteSignalingChannel, delete_signaling_channel, "DeleteSignalingChannelInput", "Promise<DeleteSignalingChannelOutput>", 3),
-            (KinesisVideo, DeleteStream, deleteStream, delete_stream, "DeleteStreamInput", "Promise<DeleteStreamOutput>", 4),
-            (KinesisVideo, DescribeEdgeConfiguration, describeEdgeConfiguration, describe_edge_configuration, "DescribeEdgeConfigurationInput", "Promise<DescribeEdgeConfigurationOutput>", 5),
-            (KinesisVideo, DescribeImageGenerationConfiguration, describeImageGenerationConfiguration, describe_image_generation_configuration, "DescribeImageGenerationConfigurationInput", "Promise<DescribeImageGenerationConfigurationOutput>", 6),
-            (KinesisVideo, DescribeMappedResourceConfiguration, describeMappedResourceConfiguration, describe_mapped_resource_configuration, "DescribeMappedResourceConfigurationInput", "Promise<DescribeMappedResourceConfigurationOutput>", 7),
-            (KinesisVideo, DescribeMediaStorageConfiguration, describeMediaStorageConfiguration, describe_media_storage_configuration, "DescribeMediaStorageConfigurationInput", "Promise<DescribeMediaStorageConfigurationOutput>", 8),
-            (KinesisVideo, DescribeNotificationConfiguration, describeNotificationConfiguration, describe_notification_configuration, "DescribeNotificationConfigurationInput", "Promise<DescribeNotificationConfigurationOutput>", 9),
-            (KinesisVideo, DescribeSignalingChannel, describeSignalingChannel, describe_signaling_channel, "DescribeSignalingChannelInput", "Promise<DescribeSignalingChannelOutput>", 10),
-            (KinesisVideo, DescribeStream, describeStream, describe_stream, "DescribeStreamInput", "Promise<DescribeStreamOutput>", 11),
-            (KinesisVideo, DescribeStreamStorageConfiguration, describeStreamStorageConfiguration, describe_stream_storage_configuration, "DescribeStreamStorageConfigurationInput", "Promise<DescribeStreamStorageConfigurationOutput>", 12),
-            (KinesisVideo, GetDataEndpoint, getDataEndpoint, get_data_endpoint, "GetDataEndpointInput", "Promise<GetDataEndpointOutput>", 13),
-            (KinesisVideo, GetSignalingChannelEndpoint, getSignalingChannelEndpoint, get_signaling_channel_endpoint, "GetSignalingChannelEndpointInput", "Promise<GetSignalingChannelEndpointOutput>", 14),
-            (KinesisVideo, ListEdgeAgentConfigurations, listEdgeAgentConfigurations, list_edge_agent_configurations, "ListEdgeAgentConfigurationsInput", "Promise<ListEdgeAgentConfigurationsOutput>", 15),
-            (KinesisVideo, ListSignalingChannels, listSignalingChannels, list_signaling_channels, "ListSignalingChannelsInput", "Promise<ListSignalingChannelsOutput>", 16),
-            (KinesisVideo, ListStreams, listStreams, list_streams, "ListStreamsInput", "Promise<ListStreamsOutput>", 17),
-            (KinesisVideo, ListTagsForResource, listTagsForResource, list_tags_for_resource, "ListTagsForResourceInput", "Promise<ListTagsForResourceOutput>", 18),
-            (KinesisVideo, ListTagsForStream, listTagsForStream, list_tags_for_stream, "ListTagsForStreamInput", "Promise<ListTagsForStreamOutput>", 19),
-            (KinesisVideo, StartEdgeConfigurationUpdate, startEdgeConfigurationUpdate, start_edge_configuration_update, "StartEdgeConfigurationUpdateInput", "Promise<StartEdgeConfigurationUpdateOutput>", 20),
-            (KinesisVideo, TagResource, tagResource, tag_resource, "TagResourceInput", "Promise<TagResourceOutput>", 21),
-            (KinesisVideo, TagStream, tagStream, tag_stream, "TagStreamInput", "Promise<TagStreamOutput>", 22),
-            (KinesisVideo, UntagResource, untagResource, untag_resource, "UntagResourceInput", "Promise<UntagResourceOutput>", 23),
-            (KinesisVideo, UntagStream, untagStream, untag_stream, "UntagStreamInput", "Promise<UntagStreamOutput>", 24),
-            (KinesisVideo, UpdateDataRetention, updateDataRetention, update_data_retention, "UpdateDataRetentionInput", "Promise<UpdateDataRetentionOutput>", 25),
-            (KinesisVideo, UpdateImageGenerationConfiguration, updateImageGenerationConfiguration, update_image_generation_configuration, "UpdateImageGenerationConfigurationInput", "Promise<UpdateImageGenerationConfigurationOutput>", 26),
-            (KinesisVideo, UpdateMediaStorageConfiguration, updateMediaStorageConfiguration, update_media_storage_configuration, "UpdateMediaStorageConfigurationInput", "Promise<UpdateMediaStorageConfigurationOutput>", 27),
-            (KinesisVideo, UpdateNotificationConfiguration, updateNotificationConfiguration, update_notification_configuration, "UpdateNotificationConfigurationInput", "Promise<UpdateNotificationConfigurationOutput>", 28),
-            (KinesisVideo, UpdateSignalingChannel, updateSignalingChannel, update_signaling_channel, "UpdateSignalingChannelInput", "Promise<UpdateSignalingChannelOutput>", 29),
-            (KinesisVideo, UpdateStream, updateStream, update_stream, "UpdateStreamInput", "Promise<UpdateStreamOutput>", 30),
-            (KinesisVideo, UpdateStreamStorageConfiguration, updateStreamStorageConfiguration, update_stream_storage_configuration, "UpdateStreamStorageConfigurationInput", "Promise<UpdateStreamStorageConfigurationOutput>", 31),
-            (Signaling, GetIceServerConfig, getIceServerConfig, get_ice_server_config, "GetIceServerConfigRequest", "Promise<GetIceServerConfigResponse>", 32),
-            (Signaling, SendAlexaOfferToMaster, sendAlexaOfferToMaster, send_alexa_offer_to_master, "SendAlexaOfferToMasterRequest", "Promise<SendAlexaOfferToMasterResponse>", 33),
-        }
-    };
-}
-
 /// TypeScript declarations of every input, output, structure, enum and error name.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
