@@ -279,7 +279,7 @@ impl Inner {
         let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &req, &params))
             .map_err(|e| type_error("request", e.message()))?;
         // fetch sets Host itself (browsers refuse to), from the same URL.
-        Ok(signed.output.into_iter().filter(|(n, _)| n != "host").collect())
+        Ok(signed.output.into_iter().filter(|(n, _)| n != "host").map(|(n, v)| (n.into_owned(), v.into_owned())).collect())
     }
 
     /// One HTTP exchange: status, headers and the whole body text, or why there was none.

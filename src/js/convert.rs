@@ -146,15 +146,15 @@ pub fn headers(v: JsValue, path: &str) -> Result<Vec<(String, String)>, JsValue>
 
 /// Appends string pairs as a JSON object: building objects through one `JSON.parse` is far
 /// cheaper than a wasm-to-JS call (and a UTF-8 decode) per property.
-pub fn push_json_object(pairs: &[(String, String)], json: &mut String) {
+pub fn push_json_object<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], json: &mut String) {
     json.push('{');
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             json.push(',');
         }
-        push_json_string(k, json);
+        push_json_string(k.as_ref(), json);
         json.push(':');
-        push_json_string(v, json);
+        push_json_string(v.as_ref(), json);
     }
     json.push('}');
 }

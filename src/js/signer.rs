@@ -139,15 +139,22 @@ struct Request {
     body: Vec<u8>,
 }
 
+/// The method check shared by both paths: letters, `-` and `_` only.
+fn valid_method(method: &str) -> bool {
+    !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
+}
+
+const DEFAULT_PRESIGN_METHOD: &str = "GET";
+
 fn request(v: JsValue, method_required: bool) -> Result<Request, JsValue> {
     let v = required_object(v, "request")?;
     let r: &Fields = v.unchecked_ref();
     let method = if method_required {
         required_string(r.method(), "request.method")?
     } else {
-        optional_string(r.method(), "request.method")?.unwrap_or_else(|| "GET".into())
+        optional_string(r.method(), "request.method")?.unwrap_or_else(|| DEFAULT_PRESIGN_METHOD.into())
     };
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_') {
+    if !valid_method(&method) {
         return Err(type_error("request.method", "must be an HTTP method name"));
     }
     let Some(url) = r.url().as_string() else {
@@ -181,7 +188,7 @@ fn with_signing<T>(
     method_required: bool,
     options_value: JsValue,
     sign: impl FnOnce(&mut SigningKeyCache, &HttpRequest, &SigningParams) -> Result<T, sigv4::SigningError>,
-) -> Result<(Request, T), JsValue> {
+) -> Result<T, JsValue> {
     let req = request(request_value, method_required)?;
     let opts = options(options_value)?;
     let hdrs: Vec<(&str, &str)> = req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
@@ -193,26 +200,31 @@ fn with_signing<T>(
         time: opts.time,
         settings: opts.settings,
     };
-    let out = with_key_cache(|cache| sign(cache, &http, &params)).map_err(signing_error)?;
-    Ok((req, out))
+    with_key_cache(|cache| sign(cache, &http, &params)).map_err(signing_error)
 }
 
-/// Signs `request` with an `Authorization` header and returns the request to send.
+/// `signRequest` reading every field through its own getter, with a precise error for anything
+/// wrong. npm/signer.js calls it when the marshaled path declines a request.
 #[wasm_bindgen(js_name = signRequest, unchecked_return_type = "SignedHttpRequest")]
 pub fn sign_request(
     #[wasm_bindgen(unchecked_param_type = "HttpRequestLike")] request_value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SigningOptions")] options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (req, signed) = with_signing(request_value, true, options_value, sigv4::sign_headers)?;
-    // One JSON.parse builds the whole result: far cheaper than a wasm-to-JS call per field.
-    let mut json = String::with_capacity(req.url.len() + signed.output.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 48);
-    json.push_str("{\"method\":");
-    push_json_string(&req.method, &mut json);
-    json.push_str(",\"url\":");
-    push_json_string(&req.url, &mut json);
-    json.push_str(",\"headers\":");
-    push_json_object(&signed.output, &mut json);
-    json.push('}');
+    let json = with_signing(request_value, true, options_value, |cache, http, params| {
+        let signed = sigv4::sign_headers(cache, http, params)?;
+        // One JSON.parse builds the whole result: far cheaper than a wasm-to-JS call per field.
+        let mut json = String::with_capacity(
+            http.url.len() + signed.output.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 48,
+        );
+        json.push_str("{\"method\":");
+        push_json_string(http.method, &mut json);
+        json.push_str(",\"url\":");
+        push_json_string(http.url, &mut json);
+        json.push_str(",\"headers\":");
+        push_json_object(&signed.output, &mut json);
+        json.push('}');
+        Ok(json)
+    })?;
     js_sys::JSON::parse(&json).map_err(|_| type_error("request", "could not be represented"))
 }
 
@@ -222,5 +234,270 @@ pub fn presign_url(
     #[wasm_bindgen(unchecked_param_type = "PresignRequestLike")] request_value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SigningOptions")] options_value: JsValue,
 ) -> Result<String, JsValue> {
-    with_signing(request_value, false, options_value, sigv4::presign_url).map(|(_, signed)| signed.output)
+    with_signing(request_value, false, options_value, |cache, http, params| {
+        sigv4::presign_url(cache, http, params).map(|s| s.output)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The marshaled path. Reading a dozen fields through getters and copying a kilobyte-long session
+// token in and out costs more than the signature itself, so npm/signer.js checks the field types,
+// writes every string into one scratch buffer with a single `encodeInto`, and makes one call.
+// The result comes back as references to the strings JS already holds (the URL, header values,
+// the session token) plus one short text for the rest. Anything unusual (numbers as header
+// values, an ArrayBuffer body, a failed check) makes this path decline, and JS then calls the
+// checked path above, which signs it or reports exactly what is wrong.
+
+/// Flags describing the marshaled input (mirrored in npm/signer.js).
+mod flag {
+    pub const PRESIGN: u32 = 1;
+    /// Credentials follow region and service; otherwise the last ones sent are reused.
+    pub const CREDENTIALS: u32 = 2;
+    /// The last part is the body text (otherwise the body bytes follow the text, maybe none).
+    pub const BODY_TEXT: u32 = 4;
+    /// `request.method` is absent (presignUrl defaults it).
+    pub const NO_METHOD: u32 = 8;
+    pub const NORMALIZE_PATH: u32 = 16;
+    pub const SIGN_BODY: u32 = 32;
+    pub const SIGN_SESSION_TOKEN: u32 = 64;
+}
+
+/// An output string that is the whole of part `index` of the input.
+const PART_REF: u32 = 0x8000_0000;
+/// An output string that is the session token of the last credentials sent.
+const TOKEN_REF: u32 = 0xffff_ffff;
+
+/// Input and output buffers shared with JS, and the credentials JS last sent.
+struct Marshal {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    credentials: Option<Credentials>,
+}
+
+static MARSHAL: Global<Marshal> = Global(RefCell::new(Marshal { input: Vec::new(), output: Vec::new(), credentials: None }));
+
+/// Offset that makes `ptr + offset` a multiple of 4, so JS can address the start as u32s.
+fn align4(ptr: *const u8) -> usize {
+    (4 - (ptr as usize) % 4) % 4
+}
+
+/// The WebAssembly memory, for npm/signer.js's views of the buffers.
+#[wasm_bindgen(js_name = __memory, skip_typescript)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes room for `len` input bytes and returns their (4-aligned) address.
+#[wasm_bindgen(js_name = __signInput, skip_typescript)]
+pub fn sign_input(len: usize) -> usize {
+    let Ok(mut m) = MARSHAL.0.try_borrow_mut() else { return 0 };
+    let need = len + 3;
+    if m.input.len() < need {
+        m.input.resize(need, 0);
+    }
+    let ptr = m.input.as_ptr();
+    ptr as usize + align4(ptr)
+}
+
+/// Signs the request JS wrote into the input buffer. `parts` strings were written as UTF-8 after
+/// a table of their UTF-16 lengths (`text_bytes` bytes in all), then `body_bytes` bytes of body.
+/// Returns the (4-aligned) address of the result, or 0 to decline.
+#[wasm_bindgen(js_name = __signMarshaled, skip_typescript)]
+pub fn sign_marshaled(flags: u32, parts: u32, text_bytes: u32, body_bytes: u32, date_ms: f64, expires_in: f64) -> usize {
+    let Ok(mut guard) = MARSHAL.0.try_borrow_mut() else { return 0 };
+    let m = &mut *guard;
+    let mut output = core::mem::take(&mut m.output);
+    let ok = marshaled(m, &mut output, flags, parts as usize, text_bytes as usize, body_bytes as usize, date_ms, expires_in);
+    m.output = output;
+    if ok.is_none() {
+        // Stale or half-read credentials must not be reused: JS forgets its copy on a decline too.
+        m.credentials = None;
+        return 0;
+    }
+    let ptr = m.output.as_ptr();
+    ptr as usize + align4(ptr)
+}
+
+fn read_u32(bytes: &[u8], i: usize) -> Option<u32> {
+    let b = bytes.get(i * 4..i * 4 + 4)?;
+    Some(u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]))
+}
+
+/// Splits `text` into strings of the given UTF-16 lengths.
+fn split_utf16<'t>(mut text: &'t str, lengths: impl Iterator<Item = u32>, out: &mut Vec<&'t str>) -> Option<()> {
+    let ascii = text.is_ascii();
+    for units in lengths {
+        let units = units as usize;
+        let bytes = if ascii {
+            units
+        } else {
+            let mut seen = 0;
+            let mut end = 0;
+            for c in text.chars() {
+                if seen >= units {
+                    break;
+                }
+                seen += c.len_utf16();
+                end += c.len_utf8();
+            }
+            if seen != units {
+                return None;
+            }
+            end
+        };
+        out.push(text.get(..bytes)?);
+        text = text.get(bytes..)?;
+    }
+    text.is_empty().then_some(())
+}
+
+/// Appends results: a table of (start, end) UTF-16 offsets into one text, or references.
+struct Results<'p> {
+    parts: &'p [&'p str],
+    token: Option<&'p str>,
+    entries: Vec<u32>,
+    text: String,
+    units: u32,
+}
+
+impl<'p> Results<'p> {
+    fn push(&mut self, s: &str) {
+        if let Some(r) = self.reference(s) {
+            self.entries.extend_from_slice(&[r, 0]);
+            return;
+        }
+        let units = if s.is_ascii() { s.len() } else { s.encode_utf16().count() } as u32;
+        self.entries.extend_from_slice(&[self.units, self.units + units]);
+        self.units += units;
+        self.text.push_str(s);
+    }
+
+    /// The reference to the JS string `s` was read from, when it is all of one.
+    fn reference(&self, s: &str) -> Option<u32> {
+        // A U+FFFD may stand for a lone surrogate of the JS string, which then differs from what
+        // was signed: such strings go back as text, as the checked path returns them.
+        if !s.is_ascii() && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes()) {
+            return None;
+        }
+        let same = |p: &&str| p.as_ptr() == s.as_ptr() && p.len() == s.len();
+        match self.parts.iter().position(same) {
+            Some(i) => Some(PART_REF | i as u32),
+            None => self.token.filter(|t| same(&t)).map(|_| TOKEN_REF),
+        }
+    }
+
+    /// Layout, from a 4-aligned start: text length in bytes, entry count, entries as u32 pairs,
+    /// then the text.
+    fn write(self, out: &mut Vec<u8>) {
+        out.clear();
+        // Reserved first, so the aligned start stays put while writing.
+        out.reserve(3 + 8 + self.entries.len() * 4 + self.text.len());
+        out.resize(align4(out.as_ptr()), 0);
+        out.extend_from_slice(&(self.text.len() as u32).to_le_bytes());
+        out.extend_from_slice(&((self.entries.len() / 2) as u32).to_le_bytes());
+        for e in &self.entries {
+            out.extend_from_slice(&e.to_le_bytes());
+        }
+        out.extend_from_slice(self.text.as_bytes());
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn marshaled(
+    m: &mut Marshal,
+    output: &mut Vec<u8>,
+    flags: u32,
+    n_parts: usize,
+    text_bytes: usize,
+    body_bytes: usize,
+    date_ms: f64,
+    expires_in: f64,
+) -> Option<()> {
+    let has = |f: u32| flags & f != 0;
+    let input = m.input.get(align4(m.input.as_ptr())..)?;
+    let table = input.get(..n_parts * 4)?;
+    let text = core::str::from_utf8(input.get(n_parts * 4..n_parts * 4 + text_bytes)?).ok()?;
+    let body_start = n_parts * 4 + text_bytes;
+    let mut parts: Vec<&str> = Vec::with_capacity(n_parts);
+    split_utf16(text, (0..n_parts).map(|i| read_u32(table, i).unwrap_or(u32::MAX)), &mut parts)?;
+
+    let fixed = if has(flag::CREDENTIALS) { 7 } else { 4 };
+    let body_text = usize::from(has(flag::BODY_TEXT));
+    let [method, url, region, service, ..] = parts[..] else { return None };
+    let header_parts = parts.get(fixed..parts.len().checked_sub(body_text)?)?;
+    if header_parts.len() % 2 != 0 || region.is_empty() || service.is_empty() {
+        return None;
+    }
+    let body: &[u8] = if has(flag::BODY_TEXT) {
+        parts.last()?.as_bytes()
+    } else {
+        input.get(body_start..body_start + body_bytes)?
+    };
+
+    let method = if has(flag::NO_METHOD) && has(flag::PRESIGN) { DEFAULT_PRESIGN_METHOD } else { method };
+    if !valid_method(method) {
+        return None;
+    }
+    let upper = if method.bytes().any(|b| b.is_ascii_lowercase()) { Some(method.to_ascii_uppercase()) } else { None };
+    let method = upper.as_deref().unwrap_or(method);
+
+    if has(flag::CREDENTIALS) {
+        let [ak, sk, token] = parts.get(4..7)? else { return None };
+        if ak.is_empty() || sk.is_empty() {
+            return None;
+        }
+        m.credentials = Some(Credentials {
+            access_key_id: (*ak).into(),
+            secret_access_key: (*sk).into(),
+            session_token: (!token.is_empty()).then(|| (*token).into()),
+        });
+    }
+    let credentials = m.credentials.as_ref()?;
+
+    // The same range check as the checked path; absent is NaN.
+    let expires = if expires_in.is_nan() {
+        900
+    } else if expires_in >= 1.0 && expires_in <= sigv4::MAX_EXPIRES as f64 && expires_in == (expires_in as i64) as f64 {
+        expires_in as u32
+    } else {
+        return None;
+    };
+    let ms = if date_ms.is_nan() { now_ms() } else { date_ms };
+    let headers: Vec<(&str, &str)> = header_parts.chunks_exact(2).filter_map(|p| Some((*p.first()?, *p.get(1)?))).collect();
+    let http = HttpRequest { method, url, headers: &headers, body };
+    let params = SigningParams {
+        credentials,
+        region,
+        service,
+        time: AmzDate::from_epoch_millis(ms),
+        settings: SigningSettings {
+            normalize_path: has(flag::NORMALIZE_PATH),
+            checksum_header: if has(flag::SIGN_BODY) { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
+            session_token: if has(flag::SIGN_SESSION_TOKEN) {
+                SessionTokenMode::Signed
+            } else {
+                SessionTokenMode::AppendedAfterSigning
+            },
+            expires_in: expires,
+        },
+    };
+
+    let mut results =
+        Results { parts: &parts, token: credentials.session_token.as_deref(), entries: Vec::new(), text: String::new(), units: 0 };
+    if has(flag::PRESIGN) {
+        let signed = with_key_cache(|cache| sigv4::presign_url(cache, &http, &params)).ok()?;
+        results.push(&signed.output);
+    } else {
+        let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &http, &params)).ok()?;
+        results.entries.reserve(4 + signed.output.len() * 4);
+        results.text.reserve(300);
+        results.push(method);
+        results.push(url);
+        for (name, value) in &signed.output {
+            results.push(name);
+            results.push(value);
+        }
+    }
+    results.write(output);
+    Some(())
 }

@@ -1,6 +1,7 @@
 //! The canonical request: URI, query string, headers and payload hash in SigV4's exact text form.
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 use super::SigningError;
 use crate::text;
 
@@ -173,65 +174,44 @@ pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
     out
 }
 
-/// Trims and folds runs of whitespace (including line breaks of folded values) into one space.
-fn canonical_value(v: &str, out: &mut String) {
-    // One pass: a value is tidy when no space starts, ends or doubles it and it has no tab or
-    // line break. Leading spaces count as following a space.
-    let mut prev_space = true;
-    let mut tidy = true;
-    for &c in v.as_bytes() {
-        let space = c == b' ';
-        if (space && prev_space) || matches!(c, b'\t' | b'\n' | b'\r') {
-            tidy = false;
-            break;
-        }
-        prev_space = space;
+/// Where canonical text goes: a `String` to inspect it, or a hash fed piece by piece so the
+/// request (often a kilobyte of session token) is never copied.
+pub trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
     }
-    if tidy && !prev_space {
-        // The common case (tokens, dates, hosts): nothing to fold.
-        out.push_str(v);
+}
+
+/// Trims and folds runs of whitespace (including line breaks of folded values) into one space.
+pub(crate) fn canonical_value(v: &str, out: &mut impl Sink) {
+    // The common case (tokens, dates, hosts): no byte at or below space, so nothing to trim or
+    // fold. This simple test runs much faster over a long token than tracking spaces would.
+    if v.bytes().all(|b| b > b' ') {
+        out.put(v);
         return;
     }
     let mut first = true;
     for word in text::split(v, |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).filter(|w| !w.is_empty()) {
         if !first {
-            out.push(' ');
+            out.put(" ");
         }
-        out.push_str(word);
+        out.put(word);
         first = false;
     }
 }
 
-/// Canonical value of every header name, duplicates joined with `,` in the order given.
-/// Input names must already be lowercase; the result is sorted by name.
-fn group_headers<'h>(headers: &[(&'h str, &'h str)]) -> Vec<(&'h str, String)> {
-    let mut v: Vec<(&str, &str)> = headers.to_vec();
-    sort_by_key(&mut v, |h| h.0); // stable: keeps the order of repeated names
-    let mut out: Vec<(&str, String)> = Vec::with_capacity(v.len());
-    for (name, value) in v {
-        match out.last_mut() {
-            Some((last, joined)) if *last == name => {
-                joined.push(',');
-                canonical_value(value, joined);
-            }
-            _ => {
-                let mut s = String::with_capacity(value.len());
-                canonical_value(value, &mut s);
-                out.push((name, s));
-            }
-        }
-    }
-    out
-}
-
 /// Collapses repeated header names into one header carrying the signed (canonical, joined) value,
 /// so what is sent is exactly what was signed. Order of first appearance is kept.
-pub fn merge_duplicate_headers(headers: Vec<(String, String)>) -> Vec<(String, String)> {
+pub fn merge_duplicate_headers<'a>(headers: Vec<(Cow<'a, str>, Cow<'a, str>)>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
     let repeated = headers.iter().enumerate().any(|(i, (n, _))| headers.iter().take(i).any(|(m, _)| m == n));
     if !repeated {
         return headers;
     }
-    let mut out: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    let mut out: Vec<(Cow<str>, Cow<str>)> = Vec::with_capacity(headers.len());
     for (name, value) in headers {
         match out.iter_mut().find(|(n, _)| *n == name) {
             Some((_, joined)) => {
@@ -240,7 +220,7 @@ pub fn merge_duplicate_headers(headers: Vec<(String, String)>) -> Vec<(String, S
                 canonical_value(joined, &mut first);
                 first.push(',');
                 canonical_value(&value, &mut first);
-                *joined = first;
+                *joined = Cow::Owned(first);
             }
             None => out.push((name, value)),
         }
@@ -248,16 +228,16 @@ pub fn merge_duplicate_headers(headers: Vec<(String, String)>) -> Vec<(String, S
     out
 }
 
-/// SigV4's canonical request, held in parts; [`CanonicalRequest::to_string_form`] gives its text.
+/// SigV4's canonical request, held in parts; [`CanonicalRequest::write`] produces its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CanonicalRequest<'a> {
     pub method: &'a str,
     pub uri: String,
     pub query: String,
-    /// `name:value\n` lines.
-    pub headers: String,
+    /// Signed headers sorted by name (stably: repeated names keep their order), values as given.
+    headers: Vec<(&'a str, &'a str)>,
     pub signed_headers: String,
-    pub payload_hash: String,
+    pub payload_hash: &'a str,
 }
 
 impl<'a> CanonicalRequest<'a> {
@@ -267,9 +247,9 @@ impl<'a> CanonicalRequest<'a> {
         method: &'a str,
         url: &UrlParts,
         normalize: bool,
-        headers: &[(&str, &str)],
+        headers: &[(&'a str, &'a str)],
         extra_query: &[(&str, &str)],
-        payload_hash: String,
+        payload_hash: &'a str,
     ) -> Self {
         let path = url.path_or_root();
         let mut uri = String::with_capacity(path.len() + 8);
@@ -279,65 +259,83 @@ impl<'a> CanonicalRequest<'a> {
             encode_path(path, &mut uri);
         }
 
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        for item in text::split(url.query, |b| b == b'&').filter(|s| !s.is_empty()) {
-            let (k, v) = text::split_once(item, b'=').unwrap_or((item, ""));
-            let mut ek = String::with_capacity(k.len());
-            encode_strict(&percent_decode(k), &mut ek);
-            let mut ev = String::with_capacity(v.len());
-            encode_strict(&percent_decode(v), &mut ev);
-            pairs.push((ek, ev));
-        }
-        for (k, v) in extra_query {
-            let mut ek = String::with_capacity(k.len());
-            encode_strict(k.as_bytes(), &mut ek);
-            let mut ev = String::with_capacity(v.len() + 16);
-            encode_strict(v.as_bytes(), &mut ev);
-            pairs.push((ek, ev));
-        }
-        sort_by_key(&mut pairs, |p| p);
-        let mut query = String::with_capacity(url.query.len() + 64);
-        for (i, (k, v)) in pairs.iter().enumerate() {
-            if i > 0 {
-                query.push('&');
+        let mut query = String::new();
+        if !url.query.is_empty() || !extra_query.is_empty() {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for item in text::split(url.query, |b| b == b'&').filter(|s| !s.is_empty()) {
+                let (k, v) = text::split_once(item, b'=').unwrap_or((item, ""));
+                let mut ek = String::with_capacity(k.len());
+                encode_strict(&percent_decode(k), &mut ek);
+                let mut ev = String::with_capacity(v.len());
+                encode_strict(&percent_decode(v), &mut ev);
+                pairs.push((ek, ev));
             }
-            query.push_str(k);
-            query.push('=');
-            query.push_str(v);
+            for (k, v) in extra_query {
+                let mut ek = String::with_capacity(k.len());
+                encode_strict(k.as_bytes(), &mut ek);
+                let mut ev = String::with_capacity(v.len() + 16);
+                encode_strict(v.as_bytes(), &mut ev);
+                pairs.push((ek, ev));
+            }
+            sort_by_key(&mut pairs, |p| p);
+            query.reserve(url.query.len() + 64);
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    query.push('&');
+                }
+                query.push_str(k);
+                query.push('=');
+                query.push_str(v);
+            }
         }
 
-        let grouped = group_headers(headers);
-        let mut canonical_headers = String::with_capacity(256);
+        let mut sorted = headers.to_vec();
+        sort_by_key(&mut sorted, |h| h.0); // stable: keeps the order of repeated names
         let mut signed_headers = String::with_capacity(64);
-        for (i, (name, value)) in grouped.iter().enumerate() {
-            canonical_headers.push_str(name);
-            canonical_headers.push(':');
-            canonical_headers.push_str(value);
-            canonical_headers.push('\n');
-            if i > 0 {
+        let mut last = None;
+        for (name, _) in &sorted {
+            if last == Some(*name) {
+                continue;
+            }
+            if last.is_some() {
                 signed_headers.push(';');
             }
             signed_headers.push_str(name);
+            last = Some(*name);
         }
 
-        CanonicalRequest { method, uri, query, headers: canonical_headers, signed_headers, payload_hash }
+        CanonicalRequest { method, uri, query, headers: sorted, signed_headers, payload_hash }
+    }
+
+    /// Writes the canonical request text. Each header becomes one `name:value` line, the values
+    /// of a repeated name joined with `,` in the order given.
+    pub fn write(&self, out: &mut impl Sink) {
+        out.put(self.method);
+        out.put("\n");
+        out.put(&self.uri);
+        out.put("\n");
+        out.put(&self.query);
+        let mut last = None;
+        for (name, value) in &self.headers {
+            if last == Some(*name) {
+                out.put(",");
+            } else {
+                out.put("\n");
+                out.put(name);
+                out.put(":");
+            }
+            canonical_value(value, out);
+            last = Some(*name);
+        }
+        out.put("\n\n");
+        out.put(&self.signed_headers);
+        out.put("\n");
+        out.put(self.payload_hash);
     }
 
     pub fn to_string_form(&self) -> String {
-        let mut s = String::with_capacity(
-            self.method.len() + self.uri.len() + self.query.len() + self.headers.len() + 160,
-        );
-        s.push_str(self.method);
-        s.push('\n');
-        s.push_str(&self.uri);
-        s.push('\n');
-        s.push_str(&self.query);
-        s.push('\n');
-        s.push_str(&self.headers);
-        s.push('\n');
-        s.push_str(&self.signed_headers);
-        s.push('\n');
-        s.push_str(&self.payload_hash);
+        let mut s = String::with_capacity(self.uri.len() + self.query.len() + self.signed_headers.len() + 256);
+        self.write(&mut s);
         s
     }
 }
@@ -397,20 +395,19 @@ mod tests {
         let mut s = String::new();
         canonical_value("  \"a   b \t c\"\n  d  ", &mut s);
         assert_eq!(s, "\"a b c\" d");
-        let g = group_headers(&[("b", "2"), ("a", " x "), ("b", "1")]);
-        assert_eq!(g, vec![("a", "x".to_string()), ("b", "2,1".to_string())]);
+        let u = UrlParts::parse("https://h/").unwrap();
+        let c = CanonicalRequest::new("GET", &u, true, &[("b", "2"), ("a", " x "), ("b", "1")], &[], "e3");
+        assert_eq!(c.to_string_form(), "GET\n/\n\na:x\nb:2,1\n\na;b\ne3");
+        let mut s = String::new();
+        canonical_value("tok\u{e9}n/+=", &mut s);
+        assert_eq!(s, "tok\u{e9}n/+=");
     }
 
     #[test]
     fn duplicates_merged_with_signed_value() {
-        let h = vec![
-            ("my".to_string(), " v2 ".to_string()),
-            ("host".to_string(), "h".to_string()),
-            ("my".to_string(), "v1  x".to_string()),
-        ];
-        assert_eq!(
-            merge_duplicate_headers(h),
-            vec![("my".to_string(), "v2,v1 x".to_string()), ("host".to_string(), "h".to_string())]
-        );
+        let h: Vec<(Cow<str>, Cow<str>)> =
+            vec![("my".into(), " v2 ".into()), ("host".into(), "h".into()), ("my".into(), "v1  x".into())];
+        let want: Vec<(Cow<str>, Cow<str>)> = vec![("my".into(), "v2,v1 x".into()), ("host".into(), "h".into())];
+        assert_eq!(merge_duplicate_headers(h), want);
     }
 }

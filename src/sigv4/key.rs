@@ -4,7 +4,7 @@ use crate::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-type HmacSha256 = Hmac<Sha256>;
+pub type HmacSha256 = Hmac<Sha256>;
 
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     // HMAC accepts keys of any length, so this cannot fail; the fallback keeps it panic-free.
@@ -17,18 +17,42 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = Vec::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(HEX[(b >> 4) as usize]);
-        s.push(HEX[(b & 15) as usize]);
+/// A SHA-256 digest in lowercase hex, on the stack.
+#[derive(Clone, Copy)]
+pub struct Hex32([u8; 64]);
+
+impl Hex32 {
+    pub fn new(digest: &[u8; 32]) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+            if let [hi, lo] = pair {
+                *hi = HEX[(b >> 4) as usize];
+                *lo = HEX[(b & 15) as usize];
+            }
+        }
+        Hex32(out)
     }
-    String::from_utf8(s).unwrap_or_default()
+
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for chunk in bytes.chunks(32) {
+        let mut d = [0u8; 32];
+        for (slot, &b) in d.iter_mut().zip(chunk) {
+            *slot = b;
+        }
+        s.push_str(Hex32::new(&d).as_str().get(..chunk.len() * 2).unwrap_or_default());
+    }
+    s
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
+    Hex32::new(&Sha256::digest(data).into()).as_str().into()
 }
 
 fn derive(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
@@ -42,8 +66,9 @@ fn derive(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
 }
 
 struct Entry {
-    /// SHA-256 of the secret, so the cache holds no copy of it.
-    secret_hash: [u8; 32],
+    /// Kept, like the credentials themselves, only in memory; it is never printed (no `Debug`).
+    /// Comparing it costs far less than hashing it on every signature.
+    secret: String,
     date: String,
     region: String,
     service: String,
@@ -69,18 +94,27 @@ impl SigningKeyCache {
 
     /// HMAC-SHA256 of `data` under the signing key of (secret, date, region, service).
     pub fn sign(&mut self, secret: &str, date: &str, region: &str, service: &str, data: &[u8]) -> [u8; 32] {
-        let secret_hash: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-        let hit = self.entries.iter().find(|e| {
-            e.secret_hash == secret_hash && e.date == date && e.region == region && e.service == service
-        });
-        let mut mac = match hit {
+        let mut mac = self.keyed(secret, date, region, service);
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// An HMAC keyed with the signing key of (secret, date, region, service), ready for data.
+    pub fn keyed(&mut self, secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
+        let hit = self
+            .entries
+            .iter()
+            .find(|e| e.secret == secret && e.date == date && e.region == region && e.service == service);
+        match hit {
             Some(e) => e.mac.clone(),
             None => {
-                let Ok(mac) = HmacSha256::new_from_slice(&derive(secret, date, region, service)) else {
-                    return [0; 32]; // unreachable: HMAC takes keys of any length
+                let mac = match HmacSha256::new_from_slice(&derive(secret, date, region, service)) {
+                    Ok(mac) => mac,
+                    // Unreachable (HMAC takes keys of any length); an empty key keeps it total.
+                    Err(_) => HmacSha256::new(&Default::default()),
                 };
                 let entry =
-                    Entry { secret_hash, date: date.into(), region: region.into(), service: service.into(), mac: mac.clone() };
+                    Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), mac: mac.clone() };
                 if self.entries.len() < CACHE_SIZE {
                     self.entries.push(entry);
                 } else if let Some(slot) = self.entries.get_mut(self.next) {
@@ -89,9 +123,7 @@ impl SigningKeyCache {
                 }
                 mac
             }
-        };
-        mac.update(data);
-        mac.finalize().into_bytes().into()
+        }
     }
 
     pub fn len(&self) -> usize {

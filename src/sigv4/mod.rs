@@ -1,18 +1,20 @@
 //! AWS Signature Version 4 in pure Rust: no wasm or JS dependencies, so it is tested natively.
 //!
 //! The signer never mutates a request: [`sign_headers`] returns the headers to send and
-//! [`presign_url`] the finished URL. Both also return every intermediate stage (canonical
-//! request, string to sign, signature) so tests can compare each step with the AWS suite.
+//! [`presign_url`] the finished URL. The canonical request and string to sign are streamed into
+//! their hashes, never built; the `_staged` variants also return them, so tests can compare each
+//! step with the AWS suite.
 
 mod canonical;
 mod key;
 mod time;
 
-pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, UrlParts};
-pub use key::{hex, sha256_hex, SigningKeyCache};
+pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
+pub use key::{hex, sha256_hex, Hex32, SigningKeyCache};
 pub use time::{days_from_civil, u32_to_str, AmzDate};
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 use core::fmt;
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -115,13 +117,27 @@ impl fmt::Display for SigningError {
     }
 }
 
-/// The result of one signing, with every SigV4 stage for inspection.
+/// Header name and value as sent: borrowed from the request or credentials where unchanged.
+pub type Header<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The result of one signing.
 #[derive(Debug, Clone)]
 pub struct Signed<T> {
     pub output: T,
+    pub signature: Hex32,
+}
+
+/// The intermediate SigV4 texts, for comparison with the AWS test suite and for debugging.
+#[derive(Debug, Clone, Default)]
+pub struct Stages {
     pub canonical_request: String,
     pub string_to_sign: String,
-    pub signature: String,
+}
+
+impl core::fmt::Debug for Hex32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Headers never signed: proxies and browsers add or rewrite them.
@@ -154,115 +170,178 @@ fn credential_scope(params: &SigningParams) -> String {
     s
 }
 
-fn string_to_sign(params: &SigningParams, scope: &str, canonical_request: &str) -> String {
-    let mut s = String::with_capacity(160);
-    s.push_str(ALGORITHM);
-    s.push('\n');
-    s.push_str(params.time.as_str());
-    s.push('\n');
-    s.push_str(scope);
-    s.push('\n');
-    s.push_str(&sha256_hex(canonical_request.as_bytes()));
-    s
+/// Feeds a digest and, when inspecting, keeps a copy of the text.
+struct Tee<'s, D> {
+    digest: D,
+    copy: Option<&'s mut String>,
 }
 
-fn signature(cache: &mut SigningKeyCache, params: &SigningParams, sts: &str) -> String {
-    hex(&cache.sign(
-        &params.credentials.secret_access_key,
-        params.time.date(),
-        params.region,
-        params.service,
-        sts.as_bytes(),
-    ))
+impl<D: sha2::digest::Update> Sink for Tee<'_, D> {
+    fn put(&mut self, s: &str) {
+        self.digest.update(s.as_bytes());
+        if let Some(c) = self.copy.as_deref_mut() {
+            c.push_str(s);
+        }
+    }
+}
+
+/// Hashes the canonical request, builds the string to sign and signs it, streaming every text
+/// into its hash instead of building it (the texts are kept only when `stages` asks for them).
+fn sign_canonical(
+    cache: &mut SigningKeyCache,
+    params: &SigningParams,
+    scope: &str,
+    creq: &CanonicalRequest,
+    mut stages: Option<&mut Stages>,
+) -> Hex32 {
+    use sha2::Digest;
+    let mut hashed = Tee { digest: sha2::Sha256::new(), copy: stages.as_deref_mut().map(|s| &mut s.canonical_request) };
+    creq.write(&mut hashed);
+    let creq_hash = Hex32::new(&hashed.digest.finalize().into());
+
+    let time = params.time;
+    let mac = cache.keyed(&params.credentials.secret_access_key, time.date(), params.region, params.service);
+    let mut sts = Tee { digest: mac, copy: stages.map(|s| &mut s.string_to_sign) };
+    for part in [ALGORITHM, "\n", time.as_str(), "\n", scope, "\n", creq_hash.as_str()] {
+        sts.put(part);
+    }
+    Hex32::new(&hmac::Mac::finalize(sts.digest).into_bytes().into())
 }
 
 fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
     params.credentials.session_token.as_deref().filter(|t| !t.is_empty())
 }
 
-fn payload_hash(req: &HttpRequest) -> String {
+fn payload_hash<'a>(req: &HttpRequest<'a>) -> Cow<'a, str> {
     // A caller-supplied x-amz-content-sha256 (e.g. UNSIGNED-PAYLOAD) is the payload hash, as AWS defines.
     match req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256")) {
-        Some((_, v)) => v.trim().into(),
-        None => sha256_hex(req.body),
+        Some((_, v)) => Cow::Borrowed(v.trim()),
+        None => Cow::Owned(sha256_hex(req.body)),
+    }
+}
+
+/// A lowercase header name, borrowed when it already is.
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
     }
 }
 
 /// Signs with an `Authorization` header. Returns all headers to send, names lowercase: the
 /// request's own plus `host`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`
 /// (when asked for) and `authorization`.
-pub fn sign_headers(
+pub fn sign_headers<'a>(
     cache: &mut SigningKeyCache,
-    req: &HttpRequest,
-    params: &SigningParams,
-) -> Result<Signed<Vec<(String, String)>>, SigningError> {
+    req: &HttpRequest<'a>,
+    params: &SigningParams<'a>,
+) -> Result<Signed<Vec<Header<'a>>>, SigningError> {
+    sign_headers_inner(cache, req, params, None)
+}
+
+/// [`sign_headers`], also returning the canonical request and the string to sign.
+pub fn sign_headers_staged<'a>(
+    cache: &mut SigningKeyCache,
+    req: &HttpRequest<'a>,
+    params: &SigningParams<'a>,
+) -> Result<(Signed<Vec<Header<'a>>>, Stages), SigningError> {
+    let mut stages = Stages::default();
+    let signed = sign_headers_inner(cache, req, params, Some(&mut stages))?;
+    Ok((signed, stages))
+}
+
+fn sign_headers_inner<'a>(
+    cache: &mut SigningKeyCache,
+    req: &HttpRequest<'a>,
+    params: &SigningParams<'a>,
+    stages: Option<&mut Stages>,
+) -> Result<Signed<Vec<Header<'a>>>, SigningError> {
     check(params)?;
     let url = UrlParts::parse(req.url)?;
     let hash = payload_hash(req);
     let token = token(params);
 
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + 5);
-    for (name, value) in req.headers {
-        let lower = name.to_ascii_lowercase();
+    let mut headers: Vec<Header<'a>> = Vec::with_capacity(req.headers.len() + 5);
+    for &(name, value) in req.headers {
+        let lower = lowercase(name);
         // Values the signer itself sets replace any the caller gave.
-        if matches!(lower.as_str(), "x-amz-date" | "authorization")
-            || (lower == "x-amz-security-token" && token.is_some())
-        {
+        if matches!(&*lower, "x-amz-date" | "authorization") || (lower == "x-amz-security-token" && token.is_some()) {
             continue;
         }
-        headers.push((lower, (*value).into()));
+        headers.push((lower, Cow::Borrowed(value)));
     }
     if !headers.iter().any(|(n, _)| n == "host") {
-        headers.push(("host".into(), url.authority.into()));
+        headers.push((Cow::Borrowed("host"), Cow::Borrowed(url.authority)));
     }
-    headers.push(("x-amz-date".into(), params.time.as_str().into()));
+    headers.push((Cow::Borrowed("x-amz-date"), Cow::Owned(params.time.as_str().into())));
     if params.settings.checksum_header == PayloadChecksumHeader::Signed
         && !headers.iter().any(|(n, _)| n == "x-amz-content-sha256")
     {
-        headers.push(("x-amz-content-sha256".into(), hash.clone()));
+        headers.push((Cow::Borrowed("x-amz-content-sha256"), hash.clone()));
     }
     let token_signed = params.settings.session_token == SessionTokenMode::Signed;
     if let (Some(t), true) = (token, token_signed) {
-        headers.push(("x-amz-security-token".into(), t.into()));
+        headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(t)));
     }
 
-    let signable: Vec<(&str, &str)> = headers
-        .iter()
-        .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&n.as_str()))
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, &signable, &[], hash);
-    let canonical_request = creq.to_string_form();
     let scope = credential_scope(params);
-    let sts = string_to_sign(params, &scope, &canonical_request);
-    let sig = signature(cache, params, &sts);
+    let (sig, signed_headers) = {
+        let signable: Vec<(&str, &str)> = headers
+            .iter()
+            .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n))
+            .map(|(n, v)| (&**n, &**v))
+            .collect();
+        let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, &signable, &[], &hash);
+        (sign_canonical(cache, params, &scope, &creq, stages), creq.signed_headers)
+    };
 
     if let (Some(t), false) = (token, token_signed) {
-        headers.push(("x-amz-security-token".into(), t.into()));
+        headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(t)));
     }
     let mut auth = String::with_capacity(200);
-    auth.push_str(ALGORITHM);
-    auth.push_str(" Credential=");
-    auth.push_str(&params.credentials.access_key_id);
-    auth.push('/');
-    auth.push_str(&scope);
-    auth.push_str(", SignedHeaders=");
-    auth.push_str(&creq.signed_headers);
-    auth.push_str(", Signature=");
-    auth.push_str(&sig);
-    headers.push(("authorization".into(), auth));
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        &params.credentials.access_key_id,
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        &signed_headers,
+        ", Signature=",
+        sig.as_str(),
+    ] {
+        auth.push_str(part);
+    }
+    headers.push((Cow::Borrowed("authorization"), Cow::Owned(auth)));
     // Duplicate names leave as one header carrying the value that was signed.
     let headers = canonical::merge_duplicate_headers(headers);
 
-    Ok(Signed { output: headers, canonical_request, string_to_sign: sts, signature: sig })
+    Ok(Signed { output: headers, signature: sig })
 }
 
 /// Presigns a URL (query-string authentication). The given headers (at least `host`) are signed,
 /// and the payload hash is that of `body`. Returns the URL with the `X-Amz-*` parameters added.
-pub fn presign_url(
+pub fn presign_url(cache: &mut SigningKeyCache, req: &HttpRequest, params: &SigningParams) -> Result<Signed<String>, SigningError> {
+    presign_url_inner(cache, req, params, None)
+}
+
+/// [`presign_url`], also returning the canonical request and the string to sign.
+pub fn presign_url_staged(
     cache: &mut SigningKeyCache,
     req: &HttpRequest,
     params: &SigningParams,
+) -> Result<(Signed<String>, Stages), SigningError> {
+    let mut stages = Stages::default();
+    let signed = presign_url_inner(cache, req, params, Some(&mut stages))?;
+    Ok((signed, stages))
+}
+
+fn presign_url_inner(
+    cache: &mut SigningKeyCache,
+    req: &HttpRequest,
+    params: &SigningParams,
+    stages: Option<&mut Stages>,
 ) -> Result<Signed<String>, SigningError> {
     check(params)?;
     let expires = params.settings.expires_in;
@@ -273,16 +352,16 @@ pub fn presign_url(
     let hash = payload_hash(req);
     let token = token(params);
 
-    let mut headers: Vec<(String, String)> = req
+    let mut headers: Vec<(Cow<str>, &str)> = req
         .headers
         .iter()
-        .map(|(n, v)| (n.to_ascii_lowercase(), (*v).into()))
-        .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&n.as_str()))
+        .map(|&(n, v)| (lowercase(n), v))
+        .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n))
         .collect();
     if !headers.iter().any(|(n, _)| n == "host") {
-        headers.push(("host".into(), url.authority.into()));
+        headers.push((Cow::Borrowed("host"), url.authority));
     }
-    let signed_names = canonical::signed_header_names(headers.iter().map(|(n, _)| n.as_str()));
+    let signed_names = canonical::signed_header_names(headers.iter().map(|(n, _)| &**n));
 
     let scope = credential_scope(params);
     let mut credential = String::with_capacity(100);
@@ -303,17 +382,9 @@ pub fn presign_url(
     if let (Some(t), true) = (token, token_signed) {
         extra.push(("X-Amz-Security-Token", t));
     }
-    let creq = CanonicalRequest::new(
-        req.method,
-        &url,
-        params.settings.normalize_path,
-        &headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect::<Vec<_>>(),
-        &extra,
-        hash,
-    );
-    let canonical_request = creq.to_string_form();
-    let sts = string_to_sign(params, &scope, &canonical_request);
-    let sig = signature(cache, params, &sts);
+    let signable: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (&**n, *v)).collect();
+    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, &signable, &extra, &hash);
+    let sig = sign_canonical(cache, params, &scope, &creq, stages);
 
     let mut out = String::with_capacity(req.url.len() + creq.query.len() + 120);
     out.push_str(url.scheme);
@@ -327,9 +398,9 @@ pub fn presign_url(
         encode_strict(t.as_bytes(), &mut out);
     }
     out.push_str("&X-Amz-Signature=");
-    out.push_str(&sig);
+    out.push_str(sig.as_str());
 
-    Ok(Signed { output: out, canonical_request, string_to_sign: sts, signature: sig })
+    Ok(Signed { output: out, signature: sig })
 }
 
 #[cfg(test)]

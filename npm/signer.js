@@ -1,0 +1,168 @@
+// signRequest and presignUrl. Reading each field from wasm through its own call, and copying a
+// kilobyte of session token in and out, would cost more than the signature itself. So this file
+// checks the field types, writes every string into wasm memory with one encodeInto and makes one
+// call; the result comes back as references to strings held here (URL, header values, session
+// token) plus one short text. Rust (src/js/signer.rs, "marshaled path") does all the signing and
+// every content check. Whatever this path does not take (numbers as header values, an
+// ArrayBuffer body, any failed check) goes to the checked exports, which sign it or throw the
+// precise error.
+import {
+  __memory,
+  __signInput,
+  __signMarshaled,
+  presignUrl as checkedPresignUrl,
+  signRequest as checkedSignRequest,
+} from "./kinesis_video_wasm.js";
+
+// Mirrors `mod flag` in src/js/signer.rs.
+const PRESIGN = 1;
+const CREDENTIALS = 2;
+const BODY_TEXT = 4;
+const NO_METHOD = 8;
+const NORMALIZE_PATH = 16;
+const SIGN_BODY = 32;
+const SIGN_SESSION_TOKEN = 64;
+const PART_REF = 0x80000000;
+const TOKEN_REF = 0xffffffff;
+
+const encoder = new TextEncoder();
+// ignoreBOM: a value may itself start with U+FEFF.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+let memory;
+let u8;
+let u32;
+
+// The credential strings Rust holds a UTF-8 copy of (strings are immutable, so `===` suffices).
+let sent = false;
+let lastKey;
+let lastSecret;
+let lastToken;
+
+function refreshViews() {
+  memory ??= __memory();
+  if (u8 === undefined || u8.buffer !== memory.buffer) {
+    u8 = new Uint8Array(memory.buffer);
+    u32 = new Uint32Array(memory.buffer);
+  }
+}
+
+/** The signed result, or undefined when the checked path must take the call (exported for tests). */
+export function marshaled(presign, request, options) {
+  if (typeof request !== "object" || request === null || typeof options !== "object" || options === null) return;
+  const credentials = options.credentials;
+  if (typeof credentials !== "object" || credentials === null) return;
+  const { method, url, headers, body } = request;
+  const { region, service, signingDate, expiresIn, normalizePath, signBody, signSessionToken } = options;
+  let flags = presign ? PRESIGN : 0;
+  if (method == null && presign) flags |= NO_METHOD;
+  else if (typeof method !== "string") return;
+  if (typeof url !== "string" || typeof region !== "string" || typeof service !== "string") return;
+
+  const parts = [method ?? "", url, region, service];
+  const key = credentials.accessKeyId;
+  const secret = credentials.secretAccessKey;
+  const token = credentials.sessionToken ?? "";
+  if (typeof key !== "string" || typeof secret !== "string" || typeof token !== "string") return;
+  if (!sent || key !== lastKey || secret !== lastSecret || token !== lastToken) {
+    flags |= CREDENTIALS;
+    parts.push(key, secret, token);
+  }
+
+  if (Array.isArray(headers)) {
+    for (const pair of headers) {
+      if (!Array.isArray(pair)) return;
+      const name = pair[0];
+      const value = pair[1];
+      if (typeof name !== "string" || typeof value !== "string") return;
+      parts.push(name, value);
+    }
+  } else if (typeof headers === "object" && headers !== null) {
+    for (const name of Object.keys(headers)) {
+      const value = headers[name];
+      if (typeof value !== "string") return;
+      parts.push(name, value);
+    }
+  } else if (headers != null) return;
+
+  let bytes;
+  if (typeof body === "string") {
+    flags |= BODY_TEXT;
+    parts.push(body);
+  } else if (body instanceof Uint8Array) bytes = body;
+  else if (body != null) return;
+
+  let dateMs = NaN;
+  if (signingDate != null) {
+    if (!(signingDate instanceof Date)) return;
+    dateMs = signingDate.getTime();
+    if (!Number.isFinite(dateMs)) return;
+  }
+  let expires = NaN; // absent; Rust checks the range
+  if (expiresIn != null) {
+    if (typeof expiresIn !== "number" || Number.isNaN(expiresIn)) return;
+    expires = expiresIn;
+  }
+  if (normalizePath == null || normalizePath === true) flags |= NORMALIZE_PATH;
+  else if (normalizePath !== false) return;
+  if (signBody === true) flags |= SIGN_BODY;
+  else if (signBody != null && signBody !== false) return;
+  if (signSessionToken == null || signSessionToken === true) flags |= SIGN_SESSION_TOKEN;
+  else if (signSessionToken !== false) return;
+
+  // Input: the UTF-16 length of each part, then all parts as UTF-8, then the body bytes.
+  const n = parts.length;
+  const text = parts.join("");
+  const room = text.length * 3; // a UTF-16 unit is at most 3 UTF-8 bytes
+  const bodyBytes = bytes === undefined ? 0 : bytes.length;
+  const base = __signInput(n * 4 + room + bodyBytes);
+  if (base === 0) return;
+  refreshViews();
+  for (let i = 0, t = base >>> 2; i < n; i++) u32[t + i] = parts[i].length;
+  const textStart = base + n * 4;
+  const { written } = encoder.encodeInto(text, u8.subarray(textStart, textStart + room));
+  if (bytes !== undefined) u8.set(bytes, textStart + written);
+  if (flags & CREDENTIALS) {
+    sent = true;
+    lastKey = key;
+    lastSecret = secret;
+    lastToken = token;
+  }
+
+  const out = __signMarshaled(flags, n, written, bodyBytes, dateMs, expires);
+  if (out === 0) {
+    sent = false; // Rust has dropped its copy too
+    return;
+  }
+  refreshViews();
+  // Output: text length, entry count, (start, end) pairs or references, then the text.
+  const count = u32[out >>> 2 | 1];
+  const first = (out >>> 2) + 2;
+  const textAt = out + 8 + count * 8;
+  const outText = decoder.decode(u8.subarray(textAt, textAt + u32[out >>> 2]));
+  const string = (i) => {
+    const a = u32[first + 2 * i];
+    if (a === TOKEN_REF) return token;
+    if (a >= PART_REF) return parts[a - PART_REF];
+    return outText.slice(a, u32[first + 2 * i + 1]);
+  };
+  if (presign) return string(0);
+  const signedHeaders = {};
+  for (let i = 2; i < count; i += 2) {
+    const name = string(i);
+    // A plain assignment to "__proto__" would set the prototype instead of a header.
+    if (name === "__proto__") {
+      Object.defineProperty(signedHeaders, name, { value: string(i + 1), enumerable: true, writable: true, configurable: true });
+    } else signedHeaders[name] = string(i + 1);
+  }
+  return { method: string(0), url: string(1), headers: signedHeaders };
+}
+
+/** Signs `request` with an Authorization header and returns the request to send. */
+export function signRequest(request, options) {
+  return marshaled(false, request, options) ?? checkedSignRequest(request, options);
+}
+
+/** Presigns `request` (method defaults to GET) and returns the URL with the X-Amz-* query. */
+export function presignUrl(request, options) {
+  return marshaled(true, request, options) ?? checkedPresignUrl(request, options);
+}
