@@ -59,6 +59,7 @@ test-node: pkg
 
 ## bench: signing speed and package size against the reference SDKs
 bench: pkg
+	cargo build -p sha-floor --release --target $(WASM_TARGET) --quiet
 	node bench/size.mjs
 	node bench/sign.mjs
 
