@@ -38,12 +38,27 @@ let lastKey;
 let lastSecret;
 let lastToken;
 
-function refreshViews() {
-  memory ??= __memory();
-  if (u8 === undefined || u8.buffer !== memory.buffer) {
+// Header names the signer adds, returned by index (mirrors NAMES in src/js/signer.rs): string
+// literals, so no text to decode and no property key to intern.
+const NAMES = ["host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "authorization"];
+const NAME_REF = 0xffffff00;
+
+/** Views of wasm memory; growing the memory detaches the old ones (their length drops to 0). */
+function views() {
+  if (u8 === undefined || u8.byteLength === 0) {
+    memory ??= __memory();
     u8 = new Uint8Array(memory.buffer);
     u32 = new Uint32Array(memory.buffer);
   }
+}
+
+/** Output string `i`: a reference to a string held here, or a slice of the output text. */
+function pick(first, i, parts, token, text) {
+  const a = u32[first + 2 * i];
+  if (a === TOKEN_REF) return token;
+  if (a >= NAME_REF) return NAMES[a - NAME_REF];
+  if (a >= PART_REF) return parts[a - PART_REF];
+  return text.slice(a, u32[first + 2 * i + 1]);
 }
 
 /** The signed result, or undefined when the checked path must take the call (exported for tests). */
@@ -116,7 +131,7 @@ export function marshaled(presign, request, options) {
   const bodyBytes = bytes === undefined ? 0 : bytes.length;
   const base = __signInput(n * 4 + room + bodyBytes);
   if (base === 0) return;
-  refreshViews();
+  views();
   for (let i = 0, t = base >>> 2; i < n; i++) u32[t + i] = parts[i].length;
   const textStart = base + n * 4;
   const { written } = encoder.encodeInto(text, u8.subarray(textStart, textStart + room));
@@ -133,28 +148,24 @@ export function marshaled(presign, request, options) {
     sent = false; // Rust has dropped its copy too
     return;
   }
-  refreshViews();
+  views();
   // Output: text length, entry count, (start, end) pairs or references, then the text.
-  const count = u32[out >>> 2 | 1];
+  const count = u32[(out >>> 2) + 1];
   const first = (out >>> 2) + 2;
   const textAt = out + 8 + count * 8;
-  const outText = decoder.decode(u8.subarray(textAt, textAt + u32[out >>> 2]));
-  const string = (i) => {
-    const a = u32[first + 2 * i];
-    if (a === TOKEN_REF) return token;
-    if (a >= PART_REF) return parts[a - PART_REF];
-    return outText.slice(a, u32[first + 2 * i + 1]);
-  };
-  if (presign) return string(0);
+  const textLength = u32[out >>> 2];
+  const outText = textLength === 0 ? "" : decoder.decode(u8.subarray(textAt, textAt + textLength));
+  if (presign) return pick(first, 0, parts, token, outText);
   const signedHeaders = {};
   for (let i = 2; i < count; i += 2) {
-    const name = string(i);
+    const name = pick(first, i, parts, token, outText);
+    const value = pick(first, i + 1, parts, token, outText);
     // A plain assignment to "__proto__" would set the prototype instead of a header.
     if (name === "__proto__") {
-      Object.defineProperty(signedHeaders, name, { value: string(i + 1), enumerable: true, writable: true, configurable: true });
-    } else signedHeaders[name] = string(i + 1);
+      Object.defineProperty(signedHeaders, name, { value, enumerable: true, writable: true, configurable: true });
+    } else signedHeaders[name] = value;
   }
-  return { method: string(0), url: string(1), headers: signedHeaders };
+  return { method: pick(first, 0, parts, token, outText), url: pick(first, 1, parts, token, outText), headers: signedHeaders };
 }
 
 /** Signs `request` with an Authorization header and returns the request to send. */

@@ -266,6 +266,9 @@ mod flag {
 const PART_REF: u32 = 0x8000_0000;
 /// An output string that is the session token of the last credentials sent.
 const TOKEN_REF: u32 = 0xffff_ffff;
+/// An output string that is `NAMES[r - NAME_REF]` (the same list is in npm/signer.js).
+const NAME_REF: u32 = 0xffff_ff00;
+const NAMES: [&str; 5] = ["host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "authorization"];
 
 /// Input and output buffers shared with JS, and the credentials JS last sent.
 struct Marshal {
@@ -378,6 +381,9 @@ impl<'p> Results<'p> {
         // was signed: such strings go back as text, as the checked path returns them.
         if !s.is_ascii() && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes()) {
             return None;
+        }
+        if let Some(i) = NAMES.iter().position(|n| *n == s) {
+            return Some(NAME_REF + i as u32);
         }
         let same = |p: &&str| p.as_ptr() == s.as_ptr() && p.len() == s.len();
         match self.parts.iter().position(same) {

@@ -198,3 +198,16 @@ test("a declined call leaves the next one correct", () => {
   const next = pkg.signRequest(SIMPLE.request, SIMPLE.options);
   assert.deepEqual(next, checked.signRequest(SIMPLE.request, SIMPLE.options));
 });
+
+test("requests that grow wasm memory, and the ones after them, are signed correctly", () => {
+  // Each larger body makes the input buffer, and so the wasm memory, grow: the views of the old
+  // memory are detached and must be replaced.
+  for (const size of [1 << 20, 4 << 20, 16 << 20]) {
+    const big = { ...SIMPLE.request, body: new Uint8Array(size).fill(7) };
+    const got = pkg.signRequest(big, SIMPLE.options);
+    assert.deepEqual(got, checked.signRequest(big, SIMPLE.options));
+    const text = { ...SIMPLE.request, body: "é".repeat(size / 2) };
+    assert.deepEqual(pkg.signRequest(text, SIMPLE.options), checked.signRequest(text, SIMPLE.options));
+    assert.deepEqual(pkg.signRequest(SIMPLE.request, SIMPLE.options), checked.signRequest(SIMPLE.request, SIMPLE.options));
+  }
+});
