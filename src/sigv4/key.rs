@@ -1,20 +1,146 @@
-//! HMAC-SHA256, the SigV4 signing-key derivation and its cache. Knows nothing about HTTP.
+//! SHA-256 and HMAC-SHA256 as SigV4 uses them, the signing-key derivation and its cache. Knows
+//! nothing about HTTP.
+//!
+//! Hashing runs on `sha2`'s compression function directly. The `Digest` and `Mac` layers buffer
+//! through generic code that the size-optimized release wasm leaves as calls per step; for the
+//! short texts signed here that cost as much as the hashing. HMAC is RFC 2104 on top, with the
+//! signing key's padded blocks hashed once per key (the `hmac` crate checks it in the tests).
 
 use crate::prelude::*;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use sha2::digest::generic_array::GenericArray;
 
-pub type HmacSha256 = Hmac<Sha256>;
+const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
+
+fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+    sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(block)));
+}
+
+/// Streaming SHA-256.
+#[derive(Clone)]
+pub struct Sha256 {
+    state: [u32; 8],
+    block: [u8; 64],
+    filled: usize,
+    length: u64,
+}
+
+impl Default for Sha256 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sha256 {
+    pub const fn new() -> Self {
+        Sha256 { state: IV, block: [0; 64], filled: 0, length: 0 }
+    }
+
+    pub fn update(&mut self, mut data: &[u8]) {
+        self.length = self.length.wrapping_add(data.len() as u64);
+        if self.filled > 0 {
+            let take = (64 - self.filled).min(data.len());
+            let (Some(head), Some(rest)) = (data.get(..take), data.get(take..)) else { return };
+            if let Some(slot) = self.block.get_mut(self.filled..self.filled + take) {
+                slot.copy_from_slice(head);
+            }
+            self.filled += take;
+            data = rest;
+            if self.filled < 64 {
+                return;
+            }
+            compress(&mut self.state, &self.block);
+            self.filled = 0;
+        }
+        while let Some((block, rest)) = data.split_first_chunk::<64>() {
+            compress(&mut self.state, block);
+            data = rest;
+        }
+        if let Some(slot) = self.block.get_mut(..data.len()) {
+            slot.copy_from_slice(data);
+            self.filled = data.len();
+        }
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        let Sha256 { mut state, block, filled, length } = self;
+        // The message's last bytes, 0x80, zeros, and its length in bits: one or two blocks.
+        let mut tail = [0u8; 128];
+        if let (Some(slot), Some(rest)) = (tail.get_mut(..filled), block.get(..filled)) {
+            slot.copy_from_slice(rest);
+        }
+        if let Some(b) = tail.get_mut(filled) {
+            *b = 0x80;
+        }
+        let end = if filled < 56 { 64 } else { 128 };
+        if let Some(slot) = tail.get_mut(end - 8..end) {
+            slot.copy_from_slice(&length.wrapping_mul(8).to_be_bytes());
+        }
+        let (first, second) = tail.split_at(64);
+        for block in [first, second].into_iter().take(end / 64) {
+            if let Some(block) = block.first_chunk::<64>() {
+                compress(&mut state, block);
+            }
+        }
+        let mut out = [0u8; 32];
+        for (bytes, word) in out.chunks_exact_mut(4).zip(state) {
+            bytes.copy_from_slice(&word.to_be_bytes());
+        }
+        out
+    }
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(data);
+    h.finish()
+}
+
+/// HMAC-SHA256 under one key, its padded key blocks already hashed: each MAC then costs only
+/// the blocks of its data and one more.
+#[derive(Clone)]
+pub struct HmacKey {
+    inner: Sha256,
+    outer: Sha256,
+}
+
+impl HmacKey {
+    pub fn new(key: &[u8]) -> Self {
+        let mut block = [0u8; 64];
+        if key.len() > 64 {
+            if let Some(slot) = block.get_mut(..32) {
+                slot.copy_from_slice(&sha256(key));
+            }
+        } else if let Some(slot) = block.get_mut(..key.len()) {
+            slot.copy_from_slice(key);
+        }
+        let padded = |pad: u8| {
+            let mut h = Sha256::new();
+            h.update(&block.map(|b| b ^ pad));
+            h
+        };
+        HmacKey { inner: padded(0x36), outer: padded(0x5c) }
+    }
+
+    /// A hash to feed the data to; [`HmacKey::finish`] turns it into the MAC.
+    pub fn start(&self) -> Sha256 {
+        self.inner.clone()
+    }
+
+    pub fn finish(&self, inner: Sha256) -> [u8; 32] {
+        let mut outer = self.outer.clone();
+        outer.update(&inner.finish());
+        outer.finish()
+    }
+
+    pub fn mac(&self, data: &[u8]) -> [u8; 32] {
+        let mut inner = self.start();
+        inner.update(data);
+        self.finish(inner)
+    }
+}
 
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so this cannot fail; the fallback keeps it panic-free.
-    match HmacSha256::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(data);
-            mac.finalize().into_bytes().into()
-        }
-        Err(_) => [0; 32],
-    }
+    HmacKey::new(key).mac(data)
 }
 
 /// A SHA-256 digest in lowercase hex, on the stack.
@@ -52,7 +178,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    Hex32::new(&Sha256::digest(data).into()).as_str().into()
+    Hex32::new(&sha256(data)).as_str().into()
 }
 
 fn derive(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
@@ -72,9 +198,7 @@ struct Entry {
     date: String,
     region: String,
     service: String,
-    /// HMAC keyed with the derived key: its padded key blocks are already hashed, saving two
-    /// SHA-256 blocks per signature.
-    mac: HmacSha256,
+    key: HmacKey,
 }
 
 /// Derived keys by (secret, date, region, service). A key is valid for a whole day, and an app
@@ -94,36 +218,27 @@ impl SigningKeyCache {
 
     /// HMAC-SHA256 of `data` under the signing key of (secret, date, region, service).
     pub fn sign(&mut self, secret: &str, date: &str, region: &str, service: &str, data: &[u8]) -> [u8; 32] {
-        let mut mac = self.keyed(secret, date, region, service);
-        mac.update(data);
-        mac.finalize().into_bytes().into()
+        self.key(secret, date, region, service).mac(data)
     }
 
-    /// An HMAC keyed with the signing key of (secret, date, region, service), ready for data.
-    pub fn keyed(&mut self, secret: &str, date: &str, region: &str, service: &str) -> HmacSha256 {
+    /// The signing key of (secret, date, region, service), derived on first use.
+    pub fn key(&mut self, secret: &str, date: &str, region: &str, service: &str) -> HmacKey {
         let hit = self
             .entries
             .iter()
             .find(|e| e.secret == secret && e.date == date && e.region == region && e.service == service);
-        match hit {
-            Some(e) => e.mac.clone(),
-            None => {
-                let mac = match HmacSha256::new_from_slice(&derive(secret, date, region, service)) {
-                    Ok(mac) => mac,
-                    // Unreachable (HMAC takes keys of any length); an empty key keeps it total.
-                    Err(_) => HmacSha256::new(&Default::default()),
-                };
-                let entry =
-                    Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), mac: mac.clone() };
-                if self.entries.len() < CACHE_SIZE {
-                    self.entries.push(entry);
-                } else if let Some(slot) = self.entries.get_mut(self.next) {
-                    *slot = entry;
-                    self.next = (self.next + 1) % CACHE_SIZE;
-                }
-                mac
-            }
+        if let Some(e) = hit {
+            return e.key.clone();
         }
+        let key = HmacKey::new(&derive(secret, date, region, service));
+        let entry = Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), key: key.clone() };
+        if self.entries.len() < CACHE_SIZE {
+            self.entries.push(entry);
+        } else if let Some(slot) = self.entries.get_mut(self.next) {
+            *slot = entry;
+            self.next = (self.next + 1) % CACHE_SIZE;
+        }
+        key
     }
 
     pub fn len(&self) -> usize {
@@ -138,12 +253,38 @@ impl SigningKeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::Mac;
+    use sha2::Digest;
 
     #[test]
     fn known_signing_key() {
         // The derivation example from the SigV4 documentation.
         let k = derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam");
         assert_eq!(hex(&k), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+    }
+
+    #[test]
+    fn sha256_and_hmac_match_the_rustcrypto_crates() {
+        let data: Vec<u8> = (0..300u32).map(|i| (i * 31 % 251) as u8).collect();
+        for len in 0..300 {
+            let msg = &data[..len];
+            assert_eq!(sha256(msg), <[u8; 32]>::from(sha2::Sha256::digest(msg)), "length {len}");
+            // Fed in uneven pieces.
+            let mut h = Sha256::new();
+            for piece in msg.chunks(len % 7 + 1) {
+                h.update(piece);
+            }
+            assert_eq!(h.finish(), sha256(msg), "pieces, length {len}");
+        }
+        for key_len in [0, 1, 32, 63, 64, 65, 200] {
+            let key = &data[..key_len];
+            for len in [0, 1, 55, 56, 64, 119, 200] {
+                let mut reference = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+                reference.update(&data[..len]);
+                let want: [u8; 32] = reference.finalize().into_bytes().into();
+                assert_eq!(hmac_sha256(key, &data[..len]), want, "key {key_len}, data {len}");
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod key;
 mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
-pub use key::{hex, sha256_hex, Hex32, SigningKeyCache};
+pub use key::{hex, hmac_sha256, sha256, sha256_hex, Hex32, HmacKey, Sha256, SigningKeyCache};
 pub use time::{days_from_civil, u32_to_str, AmzDate};
 
 use crate::prelude::*;
@@ -170,15 +170,15 @@ fn credential_scope(params: &SigningParams) -> String {
     s
 }
 
-/// Feeds a digest and, when inspecting, keeps a copy of the text.
-struct Tee<'s, D> {
-    digest: D,
+/// Feeds a hash and, when inspecting, keeps a copy of the text.
+struct Tee<'s> {
+    hash: Sha256,
     copy: Option<&'s mut String>,
 }
 
-impl<D: sha2::digest::Update> Sink for Tee<'_, D> {
+impl Sink for Tee<'_> {
     fn put(&mut self, s: &str) {
-        self.digest.update(s.as_bytes());
+        self.hash.update(s.as_bytes());
         if let Some(c) = self.copy.as_deref_mut() {
             c.push_str(s);
         }
@@ -194,18 +194,17 @@ fn sign_canonical(
     creq: &CanonicalRequest,
     mut stages: Option<&mut Stages>,
 ) -> Hex32 {
-    use sha2::Digest;
-    let mut hashed = Tee { digest: sha2::Sha256::new(), copy: stages.as_deref_mut().map(|s| &mut s.canonical_request) };
+    let mut hashed = Tee { hash: Sha256::new(), copy: stages.as_deref_mut().map(|s| &mut s.canonical_request) };
     creq.write(&mut hashed);
-    let creq_hash = Hex32::new(&hashed.digest.finalize().into());
+    let creq_hash = Hex32::new(&hashed.hash.finish());
 
     let time = params.time;
-    let mac = cache.keyed(&params.credentials.secret_access_key, time.date(), params.region, params.service);
-    let mut sts = Tee { digest: mac, copy: stages.map(|s| &mut s.string_to_sign) };
+    let key = cache.key(&params.credentials.secret_access_key, time.date(), params.region, params.service);
+    let mut sts = Tee { hash: key.start(), copy: stages.map(|s| &mut s.string_to_sign) };
     for part in [ALGORITHM, "\n", time.as_str(), "\n", scope, "\n", creq_hash.as_str()] {
         sts.put(part);
     }
-    Hex32::new(&hmac::Mac::finalize(sts.digest).into_bytes().into())
+    Hex32::new(&key.finish(sts.hash))
 }
 
 fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
