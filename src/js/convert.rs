@@ -85,9 +85,14 @@ pub fn optional_int(v: JsValue, path: &str, min: f64, max: f64, problem: &str) -
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if n >= min && n <= max && n == (n as i64) as f64 => Ok(Some(n)),
+        Some(n) if integer_within(n, min, max) => Ok(Some(n)),
         _ => Err(type_error(path, problem)),
     }
+}
+
+/// Whether `n` is a whole number within `min..=max` (NaN never is).
+pub fn integer_within(n: f64, min: f64, max: f64) -> bool {
+    n >= min && n <= max && n == (n as i64) as f64
 }
 
 /// A string, `Uint8Array` or `ArrayBuffer` body as bytes; absent is empty.

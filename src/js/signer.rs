@@ -123,13 +123,24 @@ fn options(v: JsValue) -> Result<Options, JsValue> {
         region,
         service,
         time: AmzDate::from_epoch_millis(ms),
-        settings: SigningSettings {
-            normalize_path: optional_bool(o.normalize_path(), "options.normalizePath")?.unwrap_or(true),
-            checksum_header: if sign_body { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
-            session_token: if sign_token { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning },
-            expires_in: expires.map_or(900, |e| e as u32),
-        },
+        settings: settings(
+            optional_bool(o.normalize_path(), "options.normalizePath")?.unwrap_or(true),
+            sign_body,
+            sign_token,
+            expires.map(|e| e as u32),
+        ),
     })
+}
+
+/// The signing settings both paths read from `options`; `expires_in` defaults to 900 seconds.
+fn settings(normalize_path: bool, sign_body: bool, sign_session_token: bool, expires_in: Option<u32>) -> SigningSettings {
+    let defaults = SigningSettings::default();
+    SigningSettings {
+        normalize_path,
+        checksum_header: if sign_body { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
+        session_token: if sign_session_token { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning },
+        expires_in: expires_in.unwrap_or(defaults.expires_in),
+    }
 }
 
 struct Request {
@@ -462,9 +473,9 @@ fn marshaled(
 
     // The same range check as the checked path; absent is NaN.
     let expires = if expires_in.is_nan() {
-        900
-    } else if expires_in >= 1.0 && expires_in <= sigv4::MAX_EXPIRES as f64 && expires_in == (expires_in as i64) as f64 {
-        expires_in as u32
+        None
+    } else if integer_within(expires_in, 1.0, sigv4::MAX_EXPIRES as f64) {
+        Some(expires_in as u32)
     } else {
         return None;
     };
@@ -476,16 +487,7 @@ fn marshaled(
         region,
         service,
         time: AmzDate::from_epoch_millis(ms),
-        settings: SigningSettings {
-            normalize_path: has(flag::NORMALIZE_PATH),
-            checksum_header: if has(flag::SIGN_BODY) { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
-            session_token: if has(flag::SIGN_SESSION_TOKEN) {
-                SessionTokenMode::Signed
-            } else {
-                SessionTokenMode::AppendedAfterSigning
-            },
-            expires_in: expires,
-        },
+        settings: settings(has(flag::NORMALIZE_PATH), has(flag::SIGN_BODY), has(flag::SIGN_SESSION_TOKEN), expires),
     };
 
     let mut results =

@@ -161,15 +161,22 @@ pub fn sort_by_key<T, K: Ord + ?Sized>(v: &mut [T], key: impl Fn(&T) -> &K) {
 pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
     let mut v: Vec<&str> = names.collect();
     sort_by_key(&mut v, |n| *n);
+    join_sorted_names(v.into_iter())
+}
+
+/// Names already sorted, repeats dropped, joined by `;`.
+fn join_sorted_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
     let mut out = String::with_capacity(64);
-    for (i, n) in v.iter().enumerate() {
-        if i > 0 && v.get(i - 1) == Some(n) {
+    let mut last = None;
+    for name in names {
+        if last == Some(name) {
             continue;
         }
-        if !out.is_empty() {
+        if last.is_some() {
             out.push(';');
         }
-        out.push_str(n);
+        out.push_str(name);
+        last = Some(name);
     }
     out
 }
@@ -302,18 +309,7 @@ impl<'a> CanonicalRequest<'a> {
 
         let mut sorted = headers.to_vec();
         sort_by_key(&mut sorted, |h| h.0); // stable: keeps the order of repeated names
-        let mut signed_headers = String::with_capacity(64);
-        let mut last = None;
-        for (name, _) in &sorted {
-            if last == Some(*name) {
-                continue;
-            }
-            if last.is_some() {
-                signed_headers.push(';');
-            }
-            signed_headers.push_str(name);
-            last = Some(*name);
-        }
+        let signed_headers = join_sorted_names(sorted.iter().map(|h| h.0));
 
         CanonicalRequest { method, uri, query, headers: sorted, signed_headers, payload_hash }
     }

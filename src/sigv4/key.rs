@@ -165,16 +165,10 @@ impl Hex32 {
     }
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for chunk in bytes.chunks(32) {
-        let mut d = [0u8; 32];
-        for (slot, &b) in d.iter_mut().zip(chunk) {
-            *slot = b;
-        }
-        s.push_str(Hex32::new(&d).as_str().get(..chunk.len() * 2).unwrap_or_default());
+impl core::fmt::Debug for Hex32 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
     }
-    s
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {
@@ -260,7 +254,7 @@ mod tests {
     fn known_signing_key() {
         // The derivation example from the SigV4 documentation.
         let k = derive("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam");
-        assert_eq!(hex(&k), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+        assert_eq!(Hex32::new(&k).as_str(), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
     }
 
     #[test]

@@ -10,7 +10,8 @@ mod key;
 mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
-pub use key::{hex, hmac_sha256, sha256, sha256_hex, Hex32, HmacKey, Sha256, SigningKeyCache};
+pub use key::{sha256_hex, Hex32, SigningKeyCache};
+use key::Sha256;
 pub use time::{days_from_civil, u32_to_str, AmzDate};
 
 use crate::prelude::*;
@@ -132,12 +133,6 @@ pub struct Signed<T> {
 pub struct Stages {
     pub canonical_request: String,
     pub string_to_sign: String,
-}
-
-impl core::fmt::Debug for Hex32 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// Headers never signed: proxies and browsers add or rewrite them.
