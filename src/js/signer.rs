@@ -301,7 +301,9 @@ pub fn memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Makes room for `len` input bytes and returns their (4-aligned) address.
+/// Makes room for `len` input bytes and returns their (4-aligned) address. The buffer stays at
+/// that address until the next call, so JS keeps its own view of it and calls again only when a
+/// request needs more room.
 #[wasm_bindgen(js_name = __signInput, skip_typescript)]
 pub fn sign_input(len: usize) -> usize {
     let Ok(mut m) = MARSHAL.0.try_borrow_mut() else { return 0 };
@@ -313,9 +315,9 @@ pub fn sign_input(len: usize) -> usize {
     ptr as usize + align4(ptr)
 }
 
-/// Signs the request JS wrote into the input buffer. `parts` strings were written as UTF-8 after
-/// a table of their UTF-16 lengths (`text_bytes` bytes in all), then `body_bytes` bytes of body.
-/// Returns the (4-aligned) address of the result, or 0 to decline.
+/// Signs the request JS wrote into the input buffer: the `parts` strings as UTF-8 (`text_bytes`
+/// bytes in all), then, from the next multiple of 4, a table of their UTF-16 lengths, then
+/// `body_bytes` bytes of body. Returns the (4-aligned) address of the result, or 0 to decline.
 #[wasm_bindgen(js_name = __signMarshaled, skip_typescript)]
 pub fn sign_marshaled(flags: u32, parts: u32, text_bytes: u32, body_bytes: u32, date_ms: f64, expires_in: f64) -> usize {
     let Ok(mut guard) = MARSHAL.0.try_borrow_mut() else { return 0 };
@@ -432,9 +434,10 @@ fn marshaled(
 ) -> Option<()> {
     let has = |f: u32| flags & f != 0;
     let input = m.input.get(align4(m.input.as_ptr())..)?;
-    let table = input.get(..n_parts * 4)?;
-    let text = core::str::from_utf8(input.get(n_parts * 4..n_parts * 4 + text_bytes)?).ok()?;
-    let body_start = n_parts * 4 + text_bytes;
+    let text = core::str::from_utf8(input.get(..text_bytes)?).ok()?;
+    let table_start = (text_bytes + 3) & !3;
+    let table = input.get(table_start..table_start + n_parts * 4)?;
+    let body_start = table_start + n_parts * 4;
     let mut parts: Vec<&str> = Vec::with_capacity(n_parts);
     split_utf16(text, (0..n_parts).map(|i| read_u32(table, i).unwrap_or(u32::MAX)), &mut parts)?;
 

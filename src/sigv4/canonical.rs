@@ -113,6 +113,19 @@ fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
+/// Whether [`normalize_path`] would return `path` unchanged (the usual case, checked without
+/// building anything): rooted, with no `.`, `..` or empty segment but a final one.
+fn is_normal_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else { return false };
+    let mut segments = text::split(rest, |b| b == b'/').peekable();
+    while let Some(seg) = segments.next() {
+        if seg == "." || seg == ".." || (seg.is_empty() && segments.peek().is_some()) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Removes `.` and `..` segments and empty segments, keeping a trailing slash (as botocore and
 /// the AWS SDK for JavaScript do).
 fn normalize_path(path: &str) -> String {
@@ -193,10 +206,21 @@ impl Sink for String {
     }
 }
 
-/// Whether any byte is at or below `b' '`. A plain loop: the size-optimized wasm would keep an
-/// iterator adapter's closure as a call per byte, and this runs over kilobyte-long tokens.
+/// Whether any byte is at or below `b' '`. It runs over kilobyte-long session tokens on every
+/// signature, so it tests eight bytes per step: subtracting 0x21 from each byte borrows into
+/// its top bit exactly when the byte is below 0x21 (`& !x` drops bytes that had the top bit).
 fn has_space_or_control(bytes: &[u8]) -> bool {
-    for &b in bytes {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const TOPS: u64 = u64::from_le_bytes([0x80; 8]);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let Ok(w) = <[u8; 8]>::try_from(w) else { return true };
+        let x = u64::from_le_bytes(w);
+        if x.wrapping_sub(ONES * 0x21) & !x & TOPS != 0 {
+            return true;
+        }
+    }
+    for &b in words.remainder() {
         if b <= b' ' {
             return true;
         }
@@ -265,13 +289,13 @@ impl<'a> CanonicalRequest<'a> {
         method: &'a str,
         url: &UrlParts,
         normalize: bool,
-        headers: &[(&'a str, &'a str)],
+        mut headers: Vec<(&'a str, &'a str)>,
         extra_query: &[(&str, &str)],
         payload_hash: &'a str,
     ) -> Self {
         let path = url.path_or_root();
         let mut uri = String::with_capacity(path.len() + 8);
-        if normalize {
+        if normalize && !is_normal_path(path) {
             encode_path(&normalize_path(path), &mut uri);
         } else {
             encode_path(path, &mut uri);
@@ -307,11 +331,10 @@ impl<'a> CanonicalRequest<'a> {
             }
         }
 
-        let mut sorted = headers.to_vec();
-        sort_by_key(&mut sorted, |h| h.0); // stable: keeps the order of repeated names
-        let signed_headers = join_sorted_names(sorted.iter().map(|h| h.0));
+        sort_by_key(&mut headers, |h| h.0); // stable: keeps the order of repeated names
+        let signed_headers = join_sorted_names(headers.iter().map(|h| h.0));
 
-        CanonicalRequest { method, uri, query, headers: sorted, signed_headers, payload_hash }
+        CanonicalRequest { method, uri, query, headers, signed_headers, payload_hash }
     }
 
     /// Writes the canonical request text. Each header becomes one `name:value` line, the values
@@ -383,6 +406,53 @@ mod tests {
     }
 
     #[test]
+    fn normal_paths_are_exactly_those_normalization_keeps() {
+        // Every path up to six characters over the characters that matter.
+        let mut paths = vec![String::new()];
+        let mut all = vec![String::new()];
+        for _ in 0..6 {
+            paths = paths.iter().flat_map(|p| ['/', '.', 'a'].map(|c| format!("{p}{c}"))).collect();
+            all.extend(paths.iter().cloned());
+        }
+        assert_eq!(all.len(), 1093);
+        for p in &all {
+            assert_eq!(is_normal_path(p), normalize_path(p) == *p, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn space_or_control_test_matches_a_byte_loop() {
+        let naive = |b: &[u8]| b.iter().any(|&c| c <= b' ');
+        // Each byte value at each position of buffers whose other bytes are just above the
+        // line, far above it (top bit set) or mixed, across the 8-byte steps and the remainder.
+        for fill in [b'!', 0x80, 0xff, b'~'] {
+            for len in 1..=19 {
+                for pos in 0..len {
+                    for v in 0..=255u8 {
+                        let mut buf = vec![fill; len];
+                        buf[pos] = v;
+                        assert_eq!(has_space_or_control(&buf), naive(&buf), "{buf:?}");
+                    }
+                }
+            }
+        }
+        let mut seed = 0x9e37_79b9u32;
+        for _ in 0..20_000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let len = (seed >> 24) as usize % 40;
+            let buf: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    // Mostly above the line, so that both answers occur often.
+                    let b = (seed >> 16) as u8;
+                    if b < 0x28 && seed & 0x100 != 0 { b | 0x40 } else { b }
+                })
+                .collect();
+            assert_eq!(has_space_or_control(&buf), naive(&buf), "{buf:?}");
+        }
+    }
+
+    #[test]
     fn path_is_encoded_once_more() {
         let mut s = String::new();
         encode_path("/a%2Fb c/ሴ", &mut s);
@@ -403,7 +473,7 @@ mod tests {
         canonical_value("  \"a   b \t c\"\n  d  ", &mut s);
         assert_eq!(s, "\"a b c\" d");
         let u = UrlParts::parse("https://h/").unwrap();
-        let c = CanonicalRequest::new("GET", &u, true, &[("b", "2"), ("a", " x "), ("b", "1")], &[], "e3");
+        let c = CanonicalRequest::new("GET", &u, true, vec![("b", "2"), ("a", " x "), ("b", "1")], &[], "e3");
         assert_eq!(c.to_string_form(), "GET\n/\n\na:x\nb:2,1\n\na;b\ne3");
         let mut s = String::new();
         canonical_value("tok\u{e9}n/+=", &mut s);

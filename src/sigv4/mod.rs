@@ -10,7 +10,7 @@ mod key;
 mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
-pub use key::{sha256_hex, Hex32, SigningKeyCache};
+pub use key::{Hex32, SigningKeyCache};
 use key::Sha256;
 pub use time::{days_from_civil, u32_to_str, AmzDate};
 
@@ -206,11 +206,26 @@ fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
     params.credentials.session_token.as_deref().filter(|t| !t.is_empty())
 }
 
-fn payload_hash<'a>(req: &HttpRequest<'a>) -> Cow<'a, str> {
-    // A caller-supplied x-amz-content-sha256 (e.g. UNSIGNED-PAYLOAD) is the payload hash, as AWS defines.
-    match req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256")) {
-        Some((_, v)) => Cow::Borrowed(v.trim()),
-        None => Cow::Owned(sha256_hex(req.body)),
+/// The payload hash: the caller's x-amz-content-sha256 (e.g. UNSIGNED-PAYLOAD) when given, as
+/// AWS defines, else the body's SHA-256.
+enum PayloadHash<'a> {
+    Given(&'a str),
+    Computed(Hex32),
+}
+
+impl<'a> PayloadHash<'a> {
+    fn of(req: &HttpRequest<'a>) -> Self {
+        match req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256")) {
+            Some((_, v)) => PayloadHash::Given(v.trim()),
+            None => PayloadHash::Computed(Hex32::new(&key::sha256(req.body))),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            PayloadHash::Given(v) => v,
+            PayloadHash::Computed(h) => h.as_str(),
+        }
     }
 }
 
@@ -253,7 +268,7 @@ fn sign_headers_inner<'a>(
 ) -> Result<Signed<Vec<Header<'a>>>, SigningError> {
     check(params)?;
     let url = UrlParts::parse(req.url)?;
-    let hash = payload_hash(req);
+    let hash = PayloadHash::of(req);
     let token = token(params);
 
     let mut headers: Vec<Header<'a>> = Vec::with_capacity(req.headers.len() + 5);
@@ -272,7 +287,11 @@ fn sign_headers_inner<'a>(
     if params.settings.checksum_header == PayloadChecksumHeader::Signed
         && !headers.iter().any(|(n, _)| n == "x-amz-content-sha256")
     {
-        headers.push((Cow::Borrowed("x-amz-content-sha256"), hash.clone()));
+        let value = match hash {
+            PayloadHash::Given(v) => Cow::Borrowed(v),
+            PayloadHash::Computed(ref h) => Cow::Owned(h.as_str().into()),
+        };
+        headers.push((Cow::Borrowed("x-amz-content-sha256"), value));
     }
     let token_signed = params.settings.session_token == SessionTokenMode::Signed;
     if let (Some(t), true) = (token, token_signed) {
@@ -286,7 +305,7 @@ fn sign_headers_inner<'a>(
             .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n))
             .map(|(n, v)| (&**n, &**v))
             .collect();
-        let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, &signable, &[], &hash);
+        let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash.as_str());
         (sign_canonical(cache, params, &scope, &creq, stages), creq.signed_headers)
     };
 
@@ -343,7 +362,7 @@ fn presign_url_inner(
         return Err(SigningError("expiresIn: must be an integer from 1 to 604800 (seconds)"));
     }
     let url = UrlParts::parse(req.url)?;
-    let hash = payload_hash(req);
+    let hash = PayloadHash::of(req);
     let token = token(params);
 
     let mut headers: Vec<(Cow<str>, &str)> = req
@@ -377,7 +396,7 @@ fn presign_url_inner(
         extra.push(("X-Amz-Security-Token", t));
     }
     let signable: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (&**n, *v)).collect();
-    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, &signable, &extra, &hash);
+    let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &extra, hash.as_str());
     let sig = sign_canonical(cache, params, &scope, &creq, stages);
 
     let mut out = String::with_capacity(req.url.len() + creq.query.len() + 120);
