@@ -388,21 +388,21 @@ impl<'p> Results<'p> {
         self.text.push_str(s);
     }
 
-    /// The reference to the JS string `s` was read from, when it is all of one.
+    /// The reference to the JS string `s` was read from, when it is all of one. Checked by
+    /// address first: most results are input strings handed back unchanged.
     fn reference(&self, s: &str) -> Option<u32> {
+        let same = |p: &&str| p.as_ptr() == s.as_ptr() && p.len() == s.len();
+        let r = match self.parts.iter().position(same) {
+            Some(i) => PART_REF | i as u32,
+            None if self.token.is_some_and(|t| same(&t)) => TOKEN_REF,
+            None => return NAMES.iter().position(|n| *n == s).map(|i| NAME_REF + i as u32),
+        };
         // A U+FFFD may stand for a lone surrogate of the JS string, which then differs from what
         // was signed: such strings go back as text, as the checked path returns them.
         if !s.is_ascii() && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes()) {
             return None;
         }
-        if let Some(i) = NAMES.iter().position(|n| *n == s) {
-            return Some(NAME_REF + i as u32);
-        }
-        let same = |p: &&str| p.as_ptr() == s.as_ptr() && p.len() == s.len();
-        match self.parts.iter().position(same) {
-            Some(i) => Some(PART_REF | i as u32),
-            None => self.token.filter(|t| same(&t)).map(|_| TOKEN_REF),
-        }
+        Some(r)
     }
 
     /// Layout, from a 4-aligned start: text length in bytes, entry count, entries as u32 pairs,
