@@ -5,9 +5,9 @@ import { test, describe, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { KinesisVideoClient } from "../../pkg/node.js";
 import { rejection } from "./support/rejection.mjs";
+import { freeLoopbackPort } from "../support/loopback.mjs";
 import {
   startFaultServer,
-  closedPort,
   json,
   awsError,
   html,
@@ -261,7 +261,7 @@ describe("timeouts and network errors", () => {
 
   test("connection refused: retried, then NetworkError", T, async () => {
     fixRandom(0);
-    const port = await closedPort();
+    const port = await freeLoopbackPort();
     const client = new KinesisVideoClient({ region: "us-west-2", credentials: CREDS, endpoint: `http://127.0.0.1:${port}`, maxAttempts: 3 });
     const e = await rejection(client.describeStream(STREAM));
     assert.equal(e.name, "NetworkError");

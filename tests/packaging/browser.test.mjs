@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import { build as vite } from "vite";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 import { installPacked, NAME } from "./support/package.mjs";
-import { serveStatic } from "./support/static-server.mjs";
+import { serveStatic } from "../support/loopback.mjs";
 
 const TIMEOUT = 90_000;
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
@@ -55,7 +55,7 @@ describe("package in the browser", { timeout: 4 * TIMEOUT }, () => {
 
   /** Serves `root`, opens `page` with the config in the fragment, returns the page's result. */
   async function runPage(root, stream, page = "index.html") {
-    const server = await serveStatic(root);
+    const server = await serveStatic({ "/": root });
     servers.push(server);
     const tab = await browser.newPage();
     const problems = [];
@@ -66,7 +66,7 @@ describe("package in the browser", { timeout: 4 * TIMEOUT }, () => {
     tab.on("request", (r) => requests.push(r.url()));
     try {
       const config = { endpoint: kvs.url, accessKeyId: kvs.accessKeyId, secretAccessKey: kvs.secretAccessKey, stream };
-      await tab.goto(`${server.url}${page}#${encodeURIComponent(JSON.stringify(config))}`);
+      await tab.goto(`${server.url}/${page}#${encodeURIComponent(JSON.stringify(config))}`);
       await tab.waitForFunction(() => window.result !== undefined, null, { timeout: 20_000 }).catch((e) => {
         throw new Error(`${e.message}\n${problems.join("\n")}`);
       });

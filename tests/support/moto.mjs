@@ -1,20 +1,9 @@
 // moto_server for the tests that compare with moto (PyPI `moto[server]`, from tests/requirements.txt).
 
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freeLoopbackPort } from "./loopback.mjs";
 
 const PYTHON = process.env.PYTHON ?? "python3";
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,7 +13,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * installed, port taken, crash) within `timeoutMs`.
  */
 export async function startMoto({ timeoutMs = 30000, auth = false } = {}) {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn(PYTHON, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
     env: auth ? { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: "0" } : process.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,14 +4,14 @@
 // endpoint's WebSocket relay and open a data channel; the viewer's message reaches the master and
 // comes back. Prints one `WEBRTC_E2E_RESULT <json>` line and exits 0 on success.
 import assert from "node:assert/strict";
-import { createReadStream, readFileSync, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { KinesisVideoClient, waitUntilSignalingChannelActive } from "../../pkg/node.js";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
+import { serveStatic } from "../support/loopback.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");
@@ -71,32 +71,12 @@ function counters(name) {
   return { rx: f[1], tx: f[9] };
 }
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".ts": "text/plain" };
-
-/** Serves /pages/* from tests/webrtc/pages and /pkg/* from pkg/ on 127.0.0.1. */
-async function startStaticServer() {
-  const roots = { "/pages/": join(here, "pages"), "/pkg/": join(repo, "pkg") };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const prefix = Object.keys(roots).find((p) => path.startsWith(p));
-    const file = prefix && normalize(join(roots[prefix], path.slice(prefix.length)));
-    if (!file || !file.startsWith(roots[prefix] + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404).end("not found");
-      return;
-    }
-    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
-}
-
 let kvs, site, browser;
 try {
   checkIsolation();
   step(`isolated: interfaces ${Object.keys(networkInterfaces()).join(", ")}`);
   kvs = await startLocalEndpoint({ port: 0, host: "127.0.0.1", activationDelayMs: 50 });
-  site = await startStaticServer();
+  site = await serveStatic({ "/pages/": join(here, "pages"), "/pkg/": join(repo, "pkg") });
   const credentials = { accessKeyId: kvs.accessKeyId, secretAccessKey: kvs.secretAccessKey };
 
   const channelName = `webrtc-e2e-${Date.now()}`;

@@ -4,6 +4,7 @@
 
 import { createHash, createHmac } from "node:crypto";
 import { createServer } from "node:http";
+import { listenOnLoopback } from "../../support/loopback.mjs";
 
 /**
  * Starts the server on 127.0.0.1 and a free port. `reply` is { status, headers, body } (body: a
@@ -31,11 +32,7 @@ export async function startCaptureServer() {
       res.end(body);
     });
   });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address();
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

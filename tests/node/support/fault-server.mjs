@@ -6,6 +6,7 @@
 // or a function `(request, res) => void | Promise<void>` that answers by hand. Every request is
 // recorded (method, url, headers, body text, arrival time) in `server.requests`.
 import { createServer } from "node:http";
+import { listenOnLoopback } from "../../support/loopback.mjs";
 
 const CORS = { "Access-Control-Allow-Origin": "*" };
 
@@ -124,11 +125,7 @@ export async function startFaultServer(script = [json(200, {})]) {
       res.end(String(error));
     }
   });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address();
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -147,11 +144,3 @@ export async function startFaultServer(script = [json(200, {})]) {
   };
 }
 
-/** A loopback port with nothing listening on it (bound, then released). */
-export async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
