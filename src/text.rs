@@ -70,10 +70,35 @@ impl<'a, F: Fn(u8) -> bool> Iterator for Split<'a, F> {
     }
 }
 
+/// The decimal digits of `v`, written at the end of `buf`, without `core::fmt` (which would pull
+/// formatting machinery into the wasm).
+pub fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or("0")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::prelude::*;
+
+    #[test]
+    fn decimal_digits() {
+        let mut b = [0u8; 20];
+        for v in [0, 1, 9, 10, 604_800, u64::from(u32::MAX), u64::MAX] {
+            assert_eq!(decimal(v, &mut b), v.to_string());
+        }
+    }
 
     #[test]
     fn same_as_the_standard_library() {

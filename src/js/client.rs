@@ -422,8 +422,8 @@ fn describe_error(op: &Operation, status: u16, h: &super::bindings::HeaderMap, t
     let capital = field("Message");
     let message = field("message").or_else(|| capital.clone()).unwrap_or_else(|| {
         let mut m = String::from("HTTP ");
-        let mut buf = [0u8; 10];
-        m.push_str(sigv4::u32_to_str(u32::from(status), &mut buf));
+        let mut buf = [0u8; 20];
+        m.push_str(crate::text::decimal(u64::from(status), &mut buf));
         m.push_str(if parsed.is_some() { " error" } else { " error with a body that is not JSON" });
         m
     });

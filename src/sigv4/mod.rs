@@ -12,7 +12,7 @@ mod time;
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
 pub use key::{Hex32, SigningKeyCache};
 use key::Sha256;
-pub use time::{days_from_civil, u32_to_str, AmzDate};
+pub use time::{days_from_civil, AmzDate};
 
 use crate::prelude::*;
 use alloc::borrow::Cow;
@@ -381,8 +381,8 @@ fn presign_url_inner(
     credential.push_str(&params.credentials.access_key_id);
     credential.push('/');
     credential.push_str(&scope);
-    let mut expires_buf = [0u8; 10];
-    let expires_str = time::u32_to_str(expires, &mut expires_buf);
+    let mut expires_buf = [0u8; 20];
+    let expires_str = crate::text::decimal(u64::from(expires), &mut expires_buf);
 
     let token_signed = params.settings.session_token == SessionTokenMode::Signed;
     let mut extra: Vec<(&str, &str)> = vec![

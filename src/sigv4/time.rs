@@ -78,21 +78,6 @@ impl AmzDate {
     }
 }
 
-/// Formats without `core::fmt`, which would pull formatting machinery into the wasm.
-pub fn u32_to_str(mut v: u32, buf: &mut [u8; 10]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    core::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or("0")
-}
 
 #[cfg(test)]
 mod tests {
@@ -110,9 +95,5 @@ mod tests {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days);
         }
-        let mut b = [0u8; 10];
-        assert_eq!(u32_to_str(604_800, &mut b), "604800");
-        assert_eq!(u32_to_str(0, &mut b), "0");
-        assert_eq!(u32_to_str(u32::MAX, &mut b), "4294967295");
     }
 }
