@@ -281,14 +281,26 @@ const TOKEN_REF: u32 = 0xffff_ffff;
 const NAME_REF: u32 = 0xffff_ff00;
 const NAMES: [&str; 5] = ["host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256", "authorization"];
 
-/// Input and output buffers shared with JS, and the credentials JS last sent.
+/// Input and output buffers shared with JS, the credentials JS last sent, and the result
+/// table's buffers (kept, like the others, so a signature allocates little).
 struct Marshal {
     input: Vec<u8>,
     output: Vec<u8>,
     credentials: Option<Credentials>,
+    /// Whether the session token can go back to JS by reference (see `Results::reference`).
+    token_by_reference: bool,
+    entries: Vec<u32>,
+    text: String,
 }
 
-static MARSHAL: Global<Marshal> = Global(RefCell::new(Marshal { input: Vec::new(), output: Vec::new(), credentials: None }));
+static MARSHAL: Global<Marshal> = Global(RefCell::new(Marshal {
+    input: Vec::new(),
+    output: Vec::new(),
+    credentials: None,
+    token_by_reference: false,
+    entries: Vec::new(),
+    text: String::new(),
+}));
 
 /// Offset that makes `ptr + offset` a multiple of 4, so JS can address the start as u32s.
 fn align4(ptr: *const u8) -> usize {
@@ -339,10 +351,10 @@ fn read_u32(bytes: &[u8], i: usize) -> Option<u32> {
     Some(u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]))
 }
 
-/// Splits `text` into strings of the given UTF-16 lengths.
-fn split_utf16<'t>(mut text: &'t str, lengths: impl Iterator<Item = u32>, out: &mut Vec<&'t str>) -> Option<()> {
+/// Splits `text` into strings of the given UTF-16 lengths, one per slot of `out`.
+fn split_utf16<'t>(mut text: &'t str, lengths: impl Iterator<Item = u32>, out: &mut [&'t str]) -> Option<()> {
     let ascii = text.is_ascii();
-    for units in lengths {
+    for (units, slot) in lengths.zip(out) {
         let units = units as usize;
         let bytes = if ascii {
             units
@@ -361,18 +373,27 @@ fn split_utf16<'t>(mut text: &'t str, lengths: impl Iterator<Item = u32>, out: &
             }
             end
         };
-        out.push(text.get(..bytes)?);
+        *slot = text.get(..bytes)?;
         text = text.get(bytes..)?;
     }
     text.is_empty().then_some(())
 }
 
+/// A U+FFFD in a string read from JS may stand for a lone surrogate there, so that the JS string
+/// differs from what was signed: such strings go back as text, as the checked path returns them.
+fn may_stand_for_a_surrogate(s: &str) -> bool {
+    !s.is_ascii() && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes())
+}
+
 /// Appends results: a table of (start, end) UTF-16 offsets into one text, or references.
 struct Results<'p> {
     parts: &'p [&'p str],
+    /// Whether no part may stand for a surrogate, so each can go back by reference.
+    parts_by_reference: bool,
     token: Option<&'p str>,
-    entries: Vec<u32>,
-    text: String,
+    token_by_reference: bool,
+    entries: &'p mut Vec<u32>,
+    text: &'p mut String,
     units: u32,
 }
 
@@ -392,17 +413,13 @@ impl<'p> Results<'p> {
     /// address first: most results are input strings handed back unchanged.
     fn reference(&self, s: &str) -> Option<u32> {
         let same = |p: &&str| p.as_ptr() == s.as_ptr() && p.len() == s.len();
-        let r = match self.parts.iter().position(same) {
-            Some(i) => PART_REF | i as u32,
-            None if self.token.is_some_and(|t| same(&t)) => TOKEN_REF,
-            None => return NAMES.iter().position(|n| *n == s).map(|i| NAME_REF + i as u32),
-        };
-        // A U+FFFD may stand for a lone surrogate of the JS string, which then differs from what
-        // was signed: such strings go back as text, as the checked path returns them.
-        if !s.is_ascii() && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes()) {
-            return None;
+        if let Some(i) = self.parts.iter().position(same) {
+            return (self.parts_by_reference || !may_stand_for_a_surrogate(s)).then_some(PART_REF | i as u32);
         }
-        Some(r)
+        if self.token.is_some_and(|t| same(&t)) {
+            return self.token_by_reference.then_some(TOKEN_REF);
+        }
+        NAMES.iter().position(|n| *n == s).map(|i| NAME_REF + i as u32)
     }
 
     /// Layout, from a 4-aligned start: text length in bytes, entry count, entries as u32 pairs,
@@ -411,11 +428,15 @@ impl<'p> Results<'p> {
         out.clear();
         // Reserved first, so the aligned start stays put while writing.
         out.reserve(3 + 8 + self.entries.len() * 4 + self.text.len());
-        out.resize(align4(out.as_ptr()), 0);
-        out.extend_from_slice(&(self.text.len() as u32).to_le_bytes());
-        out.extend_from_slice(&((self.entries.len() / 2) as u32).to_le_bytes());
-        for e in &self.entries {
-            out.extend_from_slice(&e.to_le_bytes());
+        let start = align4(out.as_ptr());
+        out.resize(start + 8 + self.entries.len() * 4, 0);
+        let words = [self.text.len() as u32, (self.entries.len() / 2) as u32];
+        // Word by word into the zeroed room: an extend per word is a call each in this wasm.
+        let slots = out.get_mut(start..).unwrap_or_default().chunks_exact_mut(4);
+        for (slot, w) in slots.zip(words.iter().chain(self.entries.iter())) {
+            if let [a, b, c, d] = slot {
+                [*a, *b, *c, *d] = w.to_le_bytes();
+            }
         }
         out.extend_from_slice(self.text.as_bytes());
     }
@@ -438,8 +459,10 @@ fn marshaled(
     let table_start = (text_bytes + 3) & !3;
     let table = input.get(table_start..table_start + n_parts * 4)?;
     let body_start = table_start + n_parts * 4;
-    let mut parts: Vec<&str> = Vec::with_capacity(n_parts);
-    split_utf16(text, (0..n_parts).map(|i| read_u32(table, i).unwrap_or(u32::MAX)), &mut parts)?;
+    let (mut stack, mut heap) = ([""; 24], Vec::new());
+    let parts = sigv4::small_list(&mut stack, &mut heap, core::iter::repeat("").take(n_parts));
+    split_utf16(text, (0..n_parts).map(|i| read_u32(table, i).unwrap_or(u32::MAX)), parts)?;
+    let parts = &*parts;
 
     let fixed = if has(flag::CREDENTIALS) { 7 } else { 4 };
     let body_text = usize::from(has(flag::BODY_TEXT));
@@ -471,6 +494,7 @@ fn marshaled(
             secret_access_key: (*sk).into(),
             session_token: (!token.is_empty()).then(|| (*token).into()),
         });
+        m.token_by_reference = !may_stand_for_a_surrogate(token);
     }
     let credentials = m.credentials.as_ref()?;
 
@@ -483,8 +507,10 @@ fn marshaled(
         return None;
     };
     let ms = if date_ms.is_nan() { now_ms() } else { date_ms };
-    let headers: Vec<(&str, &str)> = header_parts.chunks_exact(2).filter_map(|p| Some((*p.first()?, *p.get(1)?))).collect();
-    let http = HttpRequest { method, url, headers: &headers, body };
+    let (mut stack, mut heap) = ([("", ""); 12], Vec::new());
+    let headers = header_parts.chunks_exact(2).filter_map(|p| Some((*p.first()?, *p.get(1)?)));
+    let headers = sigv4::small_list(&mut stack, &mut heap, headers);
+    let http = HttpRequest { method, url, headers, body };
     let params = SigningParams {
         credentials,
         region,
@@ -493,8 +519,17 @@ fn marshaled(
         settings: settings(has(flag::NORMALIZE_PATH), has(flag::SIGN_BODY), has(flag::SIGN_SESSION_TOKEN), expires),
     };
 
-    let mut results =
-        Results { parts: &parts, token: credentials.session_token.as_deref(), entries: Vec::new(), text: String::new(), units: 0 };
+    m.entries.clear();
+    m.text.clear();
+    let mut results = Results {
+        parts,
+        parts_by_reference: !may_stand_for_a_surrogate(text),
+        token: credentials.session_token.as_deref(),
+        token_by_reference: m.token_by_reference,
+        entries: &mut m.entries,
+        text: &mut m.text,
+        units: 0,
+    };
     if has(flag::PRESIGN) {
         let signed = with_key_cache(|cache| sigv4::presign_url(cache, &http, &params)).ok()?;
         results.push(&signed.output);

@@ -57,23 +57,23 @@ const fn is_unreserved(b: u8) -> bool {
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
-fn push_escaped(b: u8, out: &mut String) {
+fn push_escaped(b: u8, out: &mut impl Sink) {
     let esc = [b'%', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]];
-    out.push_str(core::str::from_utf8(&esc).unwrap_or("%"));
+    out.put(core::str::from_utf8(&esc).unwrap_or("%"));
 }
 
 /// Copies runs of bytes that `keep` accepts as they are and percent-encodes the rest.
-fn encode_with(bytes: &[u8], keep: impl Fn(u8) -> bool, out: &mut String) {
+fn encode_with(bytes: &[u8], keep: impl Fn(u8) -> bool, out: &mut impl Sink) {
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if !keep(b) {
             // Kept bytes are ASCII, so the run is valid UTF-8.
-            out.push_str(core::str::from_utf8(bytes.get(run..i).unwrap_or_default()).unwrap_or_default());
+            out.put(core::str::from_utf8(bytes.get(run..i).unwrap_or_default()).unwrap_or_default());
             push_escaped(b, out);
             run = i + 1;
         }
     }
-    out.push_str(core::str::from_utf8(bytes.get(run..).unwrap_or_default()).unwrap_or_default());
+    out.put(core::str::from_utf8(bytes.get(run..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-_.~` as uppercase `%XX`.
@@ -81,7 +81,7 @@ pub fn encode_strict(bytes: &[u8], out: &mut String) {
     encode_with(bytes, is_unreserved, out);
 }
 
-fn encode_path(path: &str, out: &mut String) {
+fn encode_path(path: &str, out: &mut impl Sink) {
     encode_with(path.as_bytes(), |b| is_unreserved(b) || b == b'/', out);
 }
 
@@ -174,24 +174,24 @@ pub fn sort_by_key<T, K: Ord + ?Sized>(v: &mut [T], key: impl Fn(&T) -> &K) {
 pub fn signed_header_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
     let mut v: Vec<&str> = names.collect();
     sort_by_key(&mut v, |n| *n);
-    join_sorted_names(v.into_iter())
+    let mut out = String::with_capacity(64);
+    join_sorted_names(v.into_iter(), &mut out);
+    out
 }
 
 /// Names already sorted, repeats dropped, joined by `;`.
-fn join_sorted_names<'h>(names: impl Iterator<Item = &'h str>) -> String {
-    let mut out = String::with_capacity(64);
+fn join_sorted_names<'h>(names: impl Iterator<Item = &'h str>, out: &mut impl Sink) {
     let mut last = None;
     for name in names {
         if last == Some(name) {
             continue;
         }
         if last.is_some() {
-            out.push(';');
+            out.put(";");
         }
-        out.push_str(name);
+        out.put(name);
         last = Some(name);
     }
-    out
 }
 
 /// Where canonical text goes: a `String` to inspect it, or a hash fed piece by piece so the
@@ -203,6 +203,12 @@ pub trait Sink {
 impl Sink for String {
     fn put(&mut self, s: &str) {
         self.push_str(s);
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
     }
 }
 
@@ -271,35 +277,30 @@ pub fn merge_duplicate_headers<'a>(headers: Vec<(Cow<'a, str>, Cow<'a, str>)>) -
 }
 
 /// SigV4's canonical request, held in parts; [`CanonicalRequest::write`] produces its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CanonicalRequest<'a> {
+#[derive(Debug, PartialEq, Eq)]
+pub struct CanonicalRequest<'a, 'h> {
     pub method: &'a str,
-    pub uri: String,
+    /// The path to encode: as written, or normalized.
+    path: Cow<'a, str>,
     pub query: String,
     /// Signed headers sorted by name (stably: repeated names keep their order), values as given.
-    headers: Vec<(&'a str, &'a str)>,
-    pub signed_headers: String,
+    headers: &'h [(&'a str, &'a str)],
     pub payload_hash: &'a str,
 }
 
-impl<'a> CanonicalRequest<'a> {
-    /// `headers` must have lowercase names. `extra_query` holds decoded parameters added by the
-    /// signer (the `X-Amz-*` of a presigned URL).
+impl<'a, 'h> CanonicalRequest<'a, 'h> {
+    /// `headers` must have lowercase names; they are sorted in place. `extra_query` holds
+    /// decoded parameters added by the signer (the `X-Amz-*` of a presigned URL).
     pub fn new(
         method: &'a str,
-        url: &UrlParts,
+        url: &UrlParts<'a>,
         normalize: bool,
-        mut headers: Vec<(&'a str, &'a str)>,
+        headers: &'h mut [(&'a str, &'a str)],
         extra_query: &[(&str, &str)],
         payload_hash: &'a str,
     ) -> Self {
         let path = url.path_or_root();
-        let mut uri = String::with_capacity(path.len() + 8);
-        if normalize && !is_normal_path(path) {
-            encode_path(&normalize_path(path), &mut uri);
-        } else {
-            encode_path(path, &mut uri);
-        }
+        let path = if normalize && !is_normal_path(path) { Cow::Owned(normalize_path(path)) } else { Cow::Borrowed(path) };
 
         let mut query = String::new();
         if !url.query.is_empty() || !extra_query.is_empty() {
@@ -331,10 +332,13 @@ impl<'a> CanonicalRequest<'a> {
             }
         }
 
-        sort_by_key(&mut headers, |h| h.0); // stable: keeps the order of repeated names
-        let signed_headers = join_sorted_names(headers.iter().map(|h| h.0));
+        sort_by_key(headers, |h| h.0); // stable: keeps the order of repeated names
+        CanonicalRequest { method, path, query, headers, payload_hash }
+    }
 
-        CanonicalRequest { method, uri, query, headers, signed_headers, payload_hash }
+    /// The signed header names, sorted, repeats dropped, joined by `;`.
+    pub fn write_signed_headers(&self, out: &mut impl Sink) {
+        join_sorted_names(self.headers.iter().map(|h| h.0), out);
     }
 
     /// Writes the canonical request text. Each header becomes one `name:value` line, the values
@@ -342,12 +346,12 @@ impl<'a> CanonicalRequest<'a> {
     pub fn write(&self, out: &mut impl Sink) {
         out.put(self.method);
         out.put("\n");
-        out.put(&self.uri);
+        encode_path(&self.path, out);
         out.put("\n");
         out.put(&self.query);
         let mut last = None;
-        for (name, value) in &self.headers {
-            if last == Some(*name) {
+        for &(name, value) in self.headers {
+            if last == Some(name) {
                 out.put(",");
             } else {
                 out.put("\n");
@@ -355,16 +359,16 @@ impl<'a> CanonicalRequest<'a> {
                 out.put(":");
             }
             canonical_value(value, out);
-            last = Some(*name);
+            last = Some(name);
         }
         out.put("\n\n");
-        out.put(&self.signed_headers);
+        self.write_signed_headers(out);
         out.put("\n");
         out.put(self.payload_hash);
     }
 
     pub fn to_string_form(&self) -> String {
-        let mut s = String::with_capacity(self.uri.len() + self.query.len() + self.signed_headers.len() + 256);
+        let mut s = String::with_capacity(self.path.len() + self.query.len() + 256);
         self.write(&mut s);
         s
     }
@@ -473,7 +477,8 @@ mod tests {
         canonical_value("  \"a   b \t c\"\n  d  ", &mut s);
         assert_eq!(s, "\"a b c\" d");
         let u = UrlParts::parse("https://h/").unwrap();
-        let c = CanonicalRequest::new("GET", &u, true, vec![("b", "2"), ("a", " x "), ("b", "1")], &[], "e3");
+        let mut h = [("b", "2"), ("a", " x "), ("b", "1")];
+        let c = CanonicalRequest::new("GET", &u, true, &mut h, &[], "e3");
         assert_eq!(c.to_string_form(), "GET\n/\n\na:x\nb:2,1\n\na;b\ne3");
         let mut s = String::new();
         canonical_value("tok\u{e9}n/+=", &mut s);

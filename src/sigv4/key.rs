@@ -62,29 +62,25 @@ impl Sha256 {
     }
 
     pub fn finish(self) -> [u8; 32] {
-        let Sha256 { mut state, block, filled, length } = self;
-        // The message's last bytes, 0x80, zeros, and its length in bits: one or two blocks.
-        let mut tail = [0u8; 128];
-        if let (Some(slot), Some(rest)) = (tail.get_mut(..filled), block.get(..filled)) {
-            slot.copy_from_slice(rest);
-        }
-        if let Some(b) = tail.get_mut(filled) {
+        let Sha256 { mut state, mut block, filled, length } = self;
+        // The message's last bytes, 0x80, zeros, and its length in bits, padded in place: one
+        // block, or two when the length does not fit after the last bytes.
+        if let Some(b) = block.get_mut(filled) {
             *b = 0x80;
         }
-        let end = if filled < 56 { 64 } else { 128 };
-        // Byte by byte here and below: a copy_from_slice of a few bytes is a call in the
-        // size-optimized wasm, and every signature finishes four hashes.
-        if let Some(slot) = tail.get_mut(end - 8..end) {
-            for (d, b) in slot.iter_mut().zip(length.wrapping_mul(8).to_be_bytes()) {
-                *d = b;
-            }
+        if let Some(rest) = block.get_mut(filled + 1..) {
+            rest.fill(0);
         }
-        let (first, second) = tail.split_at(64);
-        for block in [first, second].into_iter().take(end / 64) {
-            if let Some(block) = block.first_chunk::<64>() {
-                compress(&mut state, block);
-            }
+        if filled >= 56 {
+            compress(&mut state, &block);
+            block = [0; 64];
         }
+        if let Some(slot) = block.last_chunk_mut::<8>() {
+            *slot = length.wrapping_mul(8).to_be_bytes();
+        }
+        compress(&mut state, &block);
+        // Word by word: a copy_from_slice of four bytes is a call in the size-optimized wasm,
+        // and every signature finishes four hashes.
         let mut out = [0u8; 32];
         for (d, w) in out.chunks_exact_mut(4).zip(state) {
             if let [a, b, c, e] = d {
@@ -203,13 +199,26 @@ struct Entry {
 pub struct SigningKeyCache {
     entries: Vec<Entry>,
     next: usize,
+    /// Where the signer writes the texts it hashes, kept between signatures.
+    buffer: Vec<u8>,
 }
 
 const CACHE_SIZE: usize = 4;
 
 impl SigningKeyCache {
     pub const fn new() -> Self {
-        SigningKeyCache { entries: Vec::new(), next: 0 }
+        SigningKeyCache { entries: Vec::new(), next: 0, buffer: Vec::new() }
+    }
+
+    /// The reusable text buffer, empty; [`SigningKeyCache::put_buffer`] gives it back.
+    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
+        let mut b = core::mem::take(&mut self.buffer);
+        b.clear();
+        b
+    }
+
+    pub(crate) fn put_buffer(&mut self, b: Vec<u8>) {
+        self.buffer = b;
     }
 
     /// HMAC-SHA256 of `data` under the signing key of (secret, date, region, service).

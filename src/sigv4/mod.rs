@@ -11,7 +11,6 @@ mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
 pub use key::{Hex32, SigningKeyCache};
-use key::Sha256;
 pub use time::{days_from_civil, AmzDate};
 
 use crate::prelude::*;
@@ -154,52 +153,64 @@ fn check(params: &SigningParams) -> Result<(), SigningError> {
     Ok(())
 }
 
-fn credential_scope(params: &SigningParams) -> String {
-    let mut s = String::with_capacity(64);
-    s.push_str(params.time.date());
-    s.push('/');
-    s.push_str(params.region);
-    s.push('/');
-    s.push_str(params.service);
-    s.push_str("/aws4_request");
-    s
-}
-
-/// Feeds a hash and, when inspecting, keeps a copy of the text.
-struct Tee<'s> {
-    hash: Sha256,
-    copy: Option<&'s mut String>,
-}
-
-impl Sink for Tee<'_> {
-    fn put(&mut self, s: &str) {
-        self.hash.update(s.as_bytes());
-        if let Some(c) = self.copy.as_deref_mut() {
-            c.push_str(s);
-        }
+/// Appends `date/region/service/aws4_request`.
+fn push_scope(params: &SigningParams, out: &mut String) {
+    for part in [params.time.date(), "/", params.region, "/", params.service, "/aws4_request"] {
+        out.push_str(part);
     }
 }
 
-/// Hashes the canonical request, builds the string to sign and signs it, streaming every text
-/// into its hash instead of building it (the texts are kept only when `stages` asks for them).
+/// The items in `stack` when they fit, else in `heap`: the lists signed here are short, and
+/// allocating costs more than the rest of the handling.
+pub fn small_list<'s, T: Copy>(stack: &'s mut [T], heap: &'s mut Vec<T>, items: impl Iterator<Item = T>) -> &'s mut [T] {
+    let mut n = 0;
+    for item in items {
+        match stack.get_mut(n) {
+            Some(slot) if heap.is_empty() => {
+                *slot = item;
+                n += 1;
+            }
+            _ => {
+                if heap.is_empty() {
+                    heap.extend_from_slice(stack.get(..n).unwrap_or_default());
+                }
+                heap.push(item);
+            }
+        }
+    }
+    if heap.is_empty() {
+        stack.get_mut(..n).unwrap_or_default()
+    } else {
+        heap
+    }
+}
+
+/// Hashes the canonical request, builds the string to sign and signs it. Both texts are written
+/// into the cache's reusable buffer, so signing allocates nothing for them.
 fn sign_canonical(
     cache: &mut SigningKeyCache,
     params: &SigningParams,
     scope: &str,
     creq: &CanonicalRequest,
-    mut stages: Option<&mut Stages>,
+    stages: Option<&mut Stages>,
 ) -> Hex32 {
-    let mut hashed = Tee { hash: Sha256::new(), copy: stages.as_deref_mut().map(|s| &mut s.canonical_request) };
-    creq.write(&mut hashed);
-    let creq_hash = Hex32::new(&hashed.hash.finish());
+    let mut buf = cache.take_buffer();
+    creq.write(&mut buf);
+    let creq_hash = Hex32::new(&key::sha256(&buf));
+    let creq_text = stages.is_some().then(|| String::from_utf8_lossy(&buf).into_owned());
 
     let time = params.time;
-    let key = cache.key(&params.credentials.secret_access_key, time.date(), params.region, params.service);
-    let mut sts = Tee { hash: key.start(), copy: stages.map(|s| &mut s.string_to_sign) };
+    buf.clear();
     for part in [ALGORITHM, "\n", time.as_str(), "\n", scope, "\n", creq_hash.as_str()] {
-        sts.put(part);
+        buf.put(part);
     }
-    Hex32::new(&key.finish(sts.hash))
+    let sig = Hex32::new(&cache.key(&params.credentials.secret_access_key, time.date(), params.region, params.service).mac(&buf));
+    if let (Some(st), Some(text)) = (stages, creq_text) {
+        st.canonical_request = text;
+        st.string_to_sign = String::from_utf8_lossy(&buf).into_owned();
+    }
+    cache.put_buffer(buf);
+    sig
 }
 
 fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
@@ -298,33 +309,31 @@ fn sign_headers_inner<'a>(
         headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(t)));
     }
 
-    let scope = credential_scope(params);
-    let (sig, signed_headers) = {
-        let signable: Vec<(&str, &str)> = headers
-            .iter()
-            .filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n))
-            .map(|(n, v)| (&**n, &**v))
-            .collect();
+    // The Authorization value, built around its credential scope, which the string to sign
+    // takes from it.
+    let mut auth = String::with_capacity(256);
+    for part in [ALGORITHM, " Credential=", &params.credentials.access_key_id, "/"] {
+        auth.push_str(part);
+    }
+    let scope_start = auth.len();
+    push_scope(params, &mut auth);
+    let scope = scope_start..auth.len();
+    let sig = {
+        let mut stack = [("", ""); 12];
+        let mut heap = Vec::new();
+        let signable = headers.iter().filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n)).map(|(n, v)| (&**n, &**v));
+        let signable = small_list(&mut stack, &mut heap, signable);
         let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash.as_str());
-        (sign_canonical(cache, params, &scope, &creq, stages), creq.signed_headers)
+        let sig = sign_canonical(cache, params, auth.get(scope).unwrap_or_default(), &creq, stages);
+        auth.push_str(", SignedHeaders=");
+        creq.write_signed_headers(&mut auth);
+        sig
     };
+    auth.push_str(", Signature=");
+    auth.push_str(sig.as_str());
 
     if let (Some(t), false) = (token, token_signed) {
         headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(t)));
-    }
-    let mut auth = String::with_capacity(200);
-    for part in [
-        ALGORITHM,
-        " Credential=",
-        &params.credentials.access_key_id,
-        "/",
-        &scope,
-        ", SignedHeaders=",
-        &signed_headers,
-        ", Signature=",
-        sig.as_str(),
-    ] {
-        auth.push_str(part);
     }
     headers.push((Cow::Borrowed("authorization"), Cow::Owned(auth)));
     // Duplicate names leave as one header carrying the value that was signed.
@@ -376,11 +385,12 @@ fn presign_url_inner(
     }
     let signed_names = canonical::signed_header_names(headers.iter().map(|(n, _)| &**n));
 
-    let scope = credential_scope(params);
     let mut credential = String::with_capacity(100);
     credential.push_str(&params.credentials.access_key_id);
     credential.push('/');
-    credential.push_str(&scope);
+    let scope_start = credential.len();
+    push_scope(params, &mut credential);
+    let scope = credential.get(scope_start..).unwrap_or_default();
     let mut expires_buf = [0u8; 20];
     let expires_str = crate::text::decimal(u64::from(expires), &mut expires_buf);
 
@@ -395,9 +405,11 @@ fn presign_url_inner(
     if let (Some(t), true) = (token, token_signed) {
         extra.push(("X-Amz-Security-Token", t));
     }
-    let signable: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (&**n, *v)).collect();
+    let mut stack = [("", ""); 12];
+    let mut heap = Vec::new();
+    let signable = small_list(&mut stack, &mut heap, headers.iter().map(|(n, v)| (&**n, *v)));
     let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &extra, hash.as_str());
-    let sig = sign_canonical(cache, params, &scope, &creq, stages);
+    let sig = sign_canonical(cache, params, scope, &creq, stages);
 
     let mut out = String::with_capacity(req.url.len() + creq.query.len() + 120);
     out.push_str(url.scheme);
@@ -425,6 +437,47 @@ mod tests {
             access_key_id: "AKIDEXAMPLE".into(),
             secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
             session_token: Some("secret-token-value".into()),
+        }
+    }
+
+    #[test]
+    fn small_lists_spill_to_the_heap_in_order() {
+        for n in 0..40u32 {
+            let (mut stack, mut heap) = ([0u32; 12], Vec::new());
+            let list = small_list(&mut stack, &mut heap, 0..n);
+            assert_eq!(list, (0..n).collect::<Vec<_>>().as_slice(), "{n} items");
+            list.reverse(); // the slice is writable wherever it lives
+        }
+    }
+
+    #[test]
+    fn many_headers_sign_as_few() {
+        // Past the dozen kept on the stack, headers are signed the same way.
+        let c = creds();
+        let mut cache = SigningKeyCache::default();
+        let params = SigningParams {
+            credentials: &c,
+            region: "us-east-1",
+            service: "svc",
+            time: AmzDate::from_epoch_seconds(1_440_938_160),
+            settings: SigningSettings::default(),
+        };
+        let names: Vec<String> = (0..30).map(|i| format!("X-H{:02}", 29 - i)).collect();
+        for count in [0, 5, 12, 13, 30] {
+            let headers: Vec<(&str, &str)> = names.iter().take(count).map(|n| (n.as_str(), " v  1 ")).collect();
+            let req = HttpRequest { method: "GET", url: "https://h/", headers: &headers, body: b"" };
+            let (signed, stages) = sign_headers_staged(&mut cache, &req, &params).unwrap();
+            let mut lines: Vec<String> = names.iter().take(count).map(|n| format!("{}:v 1", n.to_lowercase())).collect();
+            lines.extend(["host:h".into(), "x-amz-date:20150830T123600Z".into(), "x-amz-security-token:secret-token-value".into()]);
+            lines.sort();
+            let signed_names: Vec<&str> = lines.iter().map(|l| l.split(':').next().unwrap()).collect();
+            let want = format!(
+                "GET\n/\n\n{}\n\n{}\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                lines.join("\n"),
+                signed_names.join(";")
+            );
+            assert_eq!(stages.canonical_request, want, "{count} headers");
+            assert_eq!(signed.output.len(), count + 4);
         }
     }
 
