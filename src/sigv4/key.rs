@@ -7,12 +7,11 @@
 //! signing key's padded blocks hashed once per key (the `hmac` crate checks it in the tests).
 
 use crate::prelude::*;
-use sha2::digest::generic_array::GenericArray;
 
 const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
 fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
-    sha2::compress256(state, core::slice::from_ref(GenericArray::from_slice(block)));
+    sha2::block_api::compress256(state, core::slice::from_ref(block));
 }
 
 /// Streaming SHA-256.
@@ -258,7 +257,7 @@ impl SigningKeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hmac::Mac;
+    use hmac::{KeyInit, Mac};
     use sha2::Digest;
 
     #[test]
