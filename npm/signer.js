@@ -22,6 +22,7 @@ const NO_METHOD = 8;
 const NORMALIZE_PATH = 16;
 const SIGN_BODY = 32;
 const SIGN_SESSION_TOKEN = 64;
+const GENERAL = 128;
 const PART_REF = 0x80000000;
 const TOKEN_REF = 0xffffffff;
 
@@ -82,14 +83,17 @@ function pick(first, i, parts, token, text) {
   return text.slice(a, u32[first + 2 * i + 1]);
 }
 
-/** The signed result, or undefined when the checked path must take the call (exported for tests). */
-export function marshaled(presign, request, options) {
+/**
+ * The signed result, or undefined when the checked path must take the call. Exported for the
+ * tests, which also sign with `general` set: Rust then skips its shortcut for the usual request.
+ */
+export function marshaled(presign, request, options, general = false) {
   if (typeof request !== "object" || request === null || typeof options !== "object" || options === null) return;
   const credentials = options.credentials;
   if (typeof credentials !== "object" || credentials === null) return;
   const { method, url, headers, body } = request;
   const { region, service, signingDate, expiresIn, normalizePath, signBody, signSessionToken } = options;
-  let flags = presign ? PRESIGN : 0;
+  let flags = (presign ? PRESIGN : 0) | (general ? GENERAL : 0);
   if (method == null && presign) flags |= NO_METHOD;
   else if (typeof method !== "string") return;
   if (typeof url !== "string" || typeof region !== "string" || typeof service !== "string") return;

@@ -58,8 +58,9 @@ const fn is_unreserved(b: u8) -> bool {
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 fn push_escaped(b: u8, out: &mut impl Sink) {
-    let esc = [b'%', HEX_UPPER[(b >> 4) as usize], HEX_UPPER[(b & 15) as usize]];
-    out.put(core::str::from_utf8(&esc).unwrap_or("%"));
+    out.byte(b'%');
+    out.byte(HEX_UPPER[(b >> 4) as usize]);
+    out.byte(HEX_UPPER[(b & 15) as usize]);
 }
 
 /// Copies runs of bytes that `keep` accepts as they are and percent-encodes the rest.
@@ -187,7 +188,7 @@ fn join_sorted_names<'h>(names: impl Iterator<Item = &'h str>, out: &mut impl Si
             continue;
         }
         if last.is_some() {
-            out.put(";");
+            out.byte(b';');
         }
         out.put(name);
         last = Some(name);
@@ -198,17 +199,28 @@ fn join_sorted_names<'h>(names: impl Iterator<Item = &'h str>, out: &mut impl Si
 /// request (often a kilobyte of session token) is never copied.
 pub trait Sink {
     fn put(&mut self, s: &str);
+    /// One ASCII character: separators are most of the pieces, and a one-byte copy through
+    /// `put` costs a call and a `memory.copy` in this wasm.
+    fn byte(&mut self, b: u8);
 }
 
 impl Sink for String {
     fn put(&mut self, s: &str) {
         self.push_str(s);
     }
+
+    fn byte(&mut self, b: u8) {
+        self.push(char::from(b));
+    }
 }
 
 impl Sink for Vec<u8> {
     fn put(&mut self, s: &str) {
         self.extend_from_slice(s.as_bytes());
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.push(b);
     }
 }
 
@@ -245,7 +257,7 @@ pub(crate) fn canonical_value(v: &str, out: &mut impl Sink) {
     let mut first = true;
     for word in text::split(v, |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).filter(|w| !w.is_empty()) {
         if !first {
-            out.put(" ");
+            out.byte(b' ');
         }
         out.put(word);
         first = false;
@@ -336,6 +348,11 @@ impl<'a, 'h> CanonicalRequest<'a, 'h> {
         CanonicalRequest { method, path, query, headers, payload_hash }
     }
 
+    /// Whether a header name occurs more than once (its values are then signed joined).
+    pub fn repeats_a_name(&self) -> bool {
+        self.headers.windows(2).any(|w| matches!(w, [a, b] if a.0 == b.0))
+    }
+
     /// The signed header names, sorted, repeats dropped, joined by `;`.
     pub fn write_signed_headers(&self, out: &mut impl Sink) {
         join_sorted_names(self.headers.iter().map(|h| h.0), out);
@@ -345,25 +362,26 @@ impl<'a, 'h> CanonicalRequest<'a, 'h> {
     /// of a repeated name joined with `,` in the order given.
     pub fn write(&self, out: &mut impl Sink) {
         out.put(self.method);
-        out.put("\n");
+        out.byte(b'\n');
         encode_path(&self.path, out);
-        out.put("\n");
+        out.byte(b'\n');
         out.put(&self.query);
         let mut last = None;
         for &(name, value) in self.headers {
             if last == Some(name) {
-                out.put(",");
+                out.byte(b',');
             } else {
-                out.put("\n");
+                out.byte(b'\n');
                 out.put(name);
-                out.put(":");
+                out.byte(b':');
             }
             canonical_value(value, out);
             last = Some(name);
         }
-        out.put("\n\n");
+        out.byte(b'\n');
+        out.byte(b'\n');
         self.write_signed_headers(out);
-        out.put("\n");
+        out.byte(b'\n');
         out.put(self.payload_hash);
     }
 

@@ -10,7 +10,7 @@ mod key;
 mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
-pub use key::{Hex32, SigningKeyCache};
+pub use key::{sha256, Hex32, SigningKeyCache};
 pub use time::{days_from_civil, AmzDate};
 
 use crate::prelude::*;
@@ -135,7 +135,7 @@ pub struct Stages {
 }
 
 /// Headers never signed: proxies and browsers add or rewrite them.
-const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trace-id", "expect"];
+pub const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trace-id", "expect"];
 
 fn check(params: &SigningParams) -> Result<(), SigningError> {
     if params.credentials.access_key_id.is_empty() {
@@ -201,15 +201,39 @@ fn sign_canonical(
 
     let time = params.time;
     buf.clear();
-    for part in [ALGORITHM, "\n", time.as_str(), "\n", scope, "\n", creq_hash.as_str()] {
+    for (part, end) in [(ALGORITHM, b'\n'), (time.as_str(), b'\n'), (scope, b'\n')] {
         buf.put(part);
+        buf.byte(end);
     }
+    buf.put(creq_hash.as_str());
     let sig = Hex32::new(&cache.key(&params.credentials.secret_access_key, time.date(), params.region, params.service).mac(&buf));
     if let (Some(st), Some(text)) = (stages, creq_text) {
         st.canonical_request = text;
         st.string_to_sign = String::from_utf8_lossy(&buf).into_owned();
     }
     cache.put_buffer(buf);
+    sig
+}
+
+/// Signs `creq` and appends the `Authorization` value to `out`. The credential scope is written
+/// first, and the string to sign takes it from there.
+pub fn authorize(
+    cache: &mut SigningKeyCache,
+    params: &SigningParams,
+    creq: &CanonicalRequest,
+    out: &mut String,
+    stages: Option<&mut Stages>,
+) -> Hex32 {
+    for part in [ALGORITHM, " Credential=", &params.credentials.access_key_id, "/"] {
+        out.push_str(part);
+    }
+    let scope_start = out.len();
+    push_scope(params, out);
+    let sig = sign_canonical(cache, params, out.get(scope_start..).unwrap_or_default(), creq, stages);
+    out.push_str(", SignedHeaders=");
+    creq.write_signed_headers(out);
+    out.push_str(", Signature=");
+    out.push_str(sig.as_str());
     sig
 }
 
@@ -309,28 +333,15 @@ fn sign_headers_inner<'a>(
         headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(t)));
     }
 
-    // The Authorization value, built around its credential scope, which the string to sign
-    // takes from it.
     let mut auth = String::with_capacity(256);
-    for part in [ALGORITHM, " Credential=", &params.credentials.access_key_id, "/"] {
-        auth.push_str(part);
-    }
-    let scope_start = auth.len();
-    push_scope(params, &mut auth);
-    let scope = scope_start..auth.len();
     let sig = {
         let mut stack = [("", ""); 12];
         let mut heap = Vec::new();
         let signable = headers.iter().filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n)).map(|(n, v)| (&**n, &**v));
         let signable = small_list(&mut stack, &mut heap, signable);
         let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash.as_str());
-        let sig = sign_canonical(cache, params, auth.get(scope).unwrap_or_default(), &creq, stages);
-        auth.push_str(", SignedHeaders=");
-        creq.write_signed_headers(&mut auth);
-        sig
+        authorize(cache, params, &creq, &mut auth, stages)
     };
-    auth.push_str(", Signature=");
-    auth.push_str(sig.as_str());
 
     if let (Some(t), false) = (token, token_signed) {
         headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(t)));
