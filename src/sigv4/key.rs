@@ -50,10 +50,10 @@ impl Sha256 {
             compress(&mut self.state, &self.block);
             self.filled = 0;
         }
-        while let Some((block, rest)) = data.split_first_chunk::<64>() {
-            compress(&mut self.state, block);
-            data = rest;
-        }
+        // All whole blocks in one call: sha2 keeps the state in registers between them.
+        let (blocks, rest) = data.as_chunks::<64>();
+        sha2::block_api::compress256(&mut self.state, blocks);
+        data = rest;
         if let Some(slot) = self.block.get_mut(..data.len()) {
             slot.copy_from_slice(data);
             self.filled = data.len();
@@ -81,10 +81,9 @@ impl Sha256 {
         // Word by word: a copy_from_slice of four bytes is a call in the size-optimized wasm,
         // and every signature finishes four hashes.
         let mut out = [0u8; 32];
-        for (d, w) in out.chunks_exact_mut(4).zip(state) {
-            if let [a, b, c, e] = d {
-                [*a, *b, *c, *e] = w.to_be_bytes();
-            }
+        for i in 0..8 {
+            let [a, b, c, d] = state[i].to_be_bytes();
+            [out[4 * i], out[4 * i + 1], out[4 * i + 2], out[4 * i + 3]] = [a, b, c, d];
         }
         out
     }
