@@ -10,7 +10,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"
 WASM_OPT_FLAGS := -Oz --one-caller-inline-max-function-size 0 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-simd
 # Panic locations name source files: keep the build machine's paths out of the shipped wasm.
 # RUSTFLAGS replaces .cargo/config.toml's flags (SIMD, inlining threshold), so they are repeated.
-PKG_RUSTFLAGS := -C target-feature=+simd128 -C llvm-args=-inline-threshold=40 --remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/= --remap-path-prefix=$(CURDIR)/=
+PKG_RUSTFLAGS := -C target-feature=+simd128 -C llvm-args=-inline-threshold=75 --remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/= --remap-path-prefix=$(CURDIR)/=
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 

@@ -28,13 +28,27 @@ impl<'a> UrlParts<'a> {
         let Some(rest) = rest.strip_prefix("//") else {
             return Err(SigningError("url: must be an absolute http(s):// or ws(s):// URL"));
         };
-        // Split points are ASCII, so every slice below is on a character boundary.
-        let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-        let (Some(authority), Some(rest)) = (rest.get(..end), rest.get(end..)) else {
+        // One pass over the authority: where it ends, where user info ends, whether a byte is
+        // a space or control. Split points are ASCII, so every slice is on a character boundary.
+        let mut end = rest.len();
+        let mut host_start = 0;
+        let mut bad = false;
+        for (i, b) in rest.bytes().enumerate() {
+            match b {
+                b'/' | b'?' | b'#' => {
+                    end = i;
+                    break;
+                }
+                b'@' => host_start = i + 1,
+                _ => bad |= b <= b' ' || b == 0x7f,
+            }
+        }
+        let (Some(authority), Some(rest)) = (rest.get(host_start..end), rest.get(end..)) else {
             return Err(SigningError("url: must have a valid host"));
         };
-        let authority = text::after_last(authority, b'@');
-        if authority.is_empty() || authority.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        // A space or control byte in the user info does not matter: it is dropped.
+        let bad = bad && authority.bytes().any(|b| b <= b' ' || b == 0x7f);
+        if authority.is_empty() || bad {
             return Err(SigningError("url: must have a valid host"));
         }
         let rest = text::before(rest, |b| b == b'#');
