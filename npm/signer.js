@@ -152,7 +152,9 @@ export function marshaled(presign, request, options, general = false) {
   // Input: all parts as UTF-8, then from a multiple of 4 the UTF-16 length of each part, then
   // the body bytes.
   const n = parts.length;
-  const text = parts.join("");
+  // Concatenated with +=, which V8 does faster than join("") for a few short strings.
+  let text = parts[0];
+  for (let i = 1; i < n; i++) text += parts[i];
   const bodyBytes = bytes === undefined ? 0 : bytes.length;
   // A UTF-16 unit is at most 3 UTF-8 bytes.
   const view = inputView(text.length * 3 + 3 + n * 4 + bodyBytes);
