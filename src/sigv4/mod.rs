@@ -451,6 +451,12 @@ mod tests {
         }
     }
 
+    /// Parameters for `c` at 2015-08-30T12:36:00Z in us-east-1.
+    fn params(c: &Credentials, settings: SigningSettings) -> SigningParams<'_> {
+        let time = AmzDate::from_epoch_seconds(1_440_938_160);
+        SigningParams { credentials: c, region: "us-east-1", service: "svc", time, settings }
+    }
+
     #[test]
     fn small_lists_spill_to_the_heap_in_order() {
         for n in 0..40u32 {
@@ -466,13 +472,7 @@ mod tests {
         // Past the dozen kept on the stack, headers are signed the same way.
         let c = creds();
         let mut cache = SigningKeyCache::default();
-        let params = SigningParams {
-            credentials: &c,
-            region: "us-east-1",
-            service: "svc",
-            time: AmzDate::from_epoch_seconds(1_440_938_160),
-            settings: SigningSettings::default(),
-        };
+        let params = params(&c, SigningSettings::default());
         let names: Vec<String> = (0..30).map(|i| format!("X-H{:02}", 29 - i)).collect();
         for count in [0, 5, 12, 13, 30] {
             let headers: Vec<(&str, &str)> = names.iter().take(count).map(|n| (n.as_str(), " v  1 ")).collect();
@@ -505,13 +505,7 @@ mod tests {
     fn errors_never_carry_credentials() {
         let c = creds();
         let mut cache = SigningKeyCache::default();
-        let params = SigningParams {
-            credentials: &c,
-            region: "us-east-1",
-            service: "kinesisvideo",
-            time: AmzDate::from_epoch_seconds(1_440_938_160),
-            settings: SigningSettings { expires_in: 0, ..Default::default() },
-        };
+        let params = params(&c, SigningSettings { expires_in: 0, ..Default::default() });
         let req = HttpRequest { method: "GET", url: "ftp://h/", headers: &[], body: b"" };
         for r in [
             sign_headers(&mut cache, &req, &params).map(|_| ()),
@@ -529,13 +523,7 @@ mod tests {
         let mut cache = SigningKeyCache::default();
         let req = HttpRequest { method: "GET", url: "https://h/", headers: &[], body: b"" };
         for (e, ok) in [(0, false), (1, true), (604_800, true), (604_801, false)] {
-            let params = SigningParams {
-                credentials: &c,
-                region: "r",
-                service: "s",
-                time: AmzDate::from_epoch_seconds(0),
-                settings: SigningSettings { expires_in: e, ..Default::default() },
-            };
+            let params = params(&c, SigningSettings { expires_in: e, ..Default::default() });
             assert_eq!(presign_url(&mut cache, &req, &params).is_ok(), ok, "expires {e}");
         }
     }
