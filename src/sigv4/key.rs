@@ -148,14 +148,23 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 pub struct Hex32([u8; 64]);
 
 impl Hex32 {
+    /// Four bytes per step in a `u64`: each byte's nibbles spread to two bytes (high nibble
+    /// first), then `'0'` added to every byte and `'a' - '0' - 10` more where the nibble is
+    /// above 9 (adding 6 carries into bit 4 exactly then). A byte loop with its table lookups,
+    /// zeroing and copy showed in profiles: three digests per signature.
     pub fn new(digest: &[u8; 32]) -> Self {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        const LOW_NIBBLES: u64 = 0x000f_000f_000f_000f;
+        const ONES: u64 = 0x0101_0101_0101_0101;
         let mut out = [0u8; 64];
-        // Indexes the compiler proves in range: a plain loop, no iterator calls, no panics.
-        for i in 0..32 {
-            let b = digest[i];
-            out[2 * i] = HEX[(b >> 4) as usize];
-            out[2 * i + 1] = HEX[(b & 15) as usize];
+        for j in 0..8 {
+            let [b0, b1, b2, b3] = [digest[4 * j], digest[4 * j + 1], digest[4 * j + 2], digest[4 * j + 3]];
+            let spread = u64::from(b0) | u64::from(b1) << 16 | u64::from(b2) << 32 | u64::from(b3) << 48;
+            let nibbles = (spread >> 4) & LOW_NIBBLES | (spread & LOW_NIBBLES) << 8;
+            let letters = ((nibbles + 6 * ONES) >> 4) & ONES;
+            let text = nibbles + 0x30 * ONES + letters * 39;
+            let [c0, c1, c2, c3, c4, c5, c6, c7] = text.to_le_bytes();
+            [out[8 * j], out[8 * j + 1], out[8 * j + 2], out[8 * j + 3]] = [c0, c1, c2, c3];
+            [out[8 * j + 4], out[8 * j + 5], out[8 * j + 6], out[8 * j + 7]] = [c4, c5, c6, c7];
         }
         Hex32(out)
     }
@@ -260,6 +269,18 @@ mod tests {
     use super::*;
     use hmac::{KeyInit, Mac};
     use sha2::Digest;
+
+    #[test]
+    fn hex_digits_of_every_byte_in_every_place() {
+        for place in 0..32 {
+            for v in 0..=255u8 {
+                let mut digest = [0x5au8; 32];
+                digest[place] = v;
+                let want: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                assert_eq!(Hex32::new(&digest).as_str(), want, "byte {v:#04x} at {place}");
+            }
+        }
+    }
 
     #[test]
     fn known_signing_key() {
