@@ -541,7 +541,7 @@ fn marshaled(
     let table = input.get(table_start..table_start + n_parts * 4)?;
     let body_start = table_start + n_parts * 4;
     let (mut stack, mut heap) = ([""; 24], Vec::new());
-    let parts = sigv4::small_list(&mut stack, &mut heap, core::iter::repeat("").take(n_parts));
+    let parts = sigv4::small_list(&mut stack, &mut heap, core::iter::repeat_n("", n_parts));
     let ascii = text.is_ascii();
     split_utf16(text, ascii, (0..n_parts).map(|i| read_u32(table, i).unwrap_or(u32::MAX)), parts)?;
     let parts = &*parts;
