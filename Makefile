@@ -9,8 +9,10 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"
 # Measured: -Oz with no inlining of single-caller functions gives the smallest gzip.
 WASM_OPT_FLAGS := -Oz --one-caller-inline-max-function-size 0 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-simd
 # Panic locations name source files: keep the build machine's paths out of the shipped wasm.
-# RUSTFLAGS replaces .cargo/config.toml's flags (SIMD, inlining threshold), so they are repeated.
-PKG_RUSTFLAGS := -C target-feature=+simd128 -C llvm-args=-inline-threshold=75 --remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/= --remap-path-prefix=$(CURDIR)/=
+# Given with --config, which cargo appends to .cargo/config.toml's list (SIMD, inlining threshold);
+# a RUSTFLAGS variable would replace that list, so any in the environment is dropped.
+PKG_RUSTFLAGS := ['--remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/=', '--remap-path-prefix=$(CURDIR)/=']
+CARGO_WASM := env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
@@ -33,7 +35,7 @@ node_modules/.setup-stamp: package.json package-lock.json
 
 ## pkg: build the npm package into pkg/
 pkg: setup
-	RUSTFLAGS='$(PKG_RUSTFLAGS)' cargo build --release --target $(WASM_TARGET) --no-default-features
+	$(CARGO_WASM) build --release --target $(WASM_TARGET) --no-default-features --config "target.$(WASM_TARGET).rustflags=$(PKG_RUSTFLAGS)"
 	rm -rf build/bindgen build/pkg
 	mkdir -p build/bindgen build/pkg
 	wasm-bindgen --target web --out-dir build/bindgen $(WASM)
@@ -61,7 +63,7 @@ test-node: pkg
 
 ## bench: signing speed and package size against the reference SDKs
 bench: pkg
-	RUSTFLAGS='$(PKG_RUSTFLAGS)' cargo build -p sha-floor --release --target $(WASM_TARGET) --quiet
+	$(CARGO_WASM) build -p sha-floor --release --target $(WASM_TARGET) --quiet
 	node bench/size.mjs
 	node bench/sign.mjs
 
