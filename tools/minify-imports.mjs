@@ -113,22 +113,23 @@ function shortName(i) {
   return s;
 }
 
+/** `field` as a whole identifier; with `asKey`, only where a `:` follows it. */
+const identifier = (field, flags, asKey = false) =>
+  new RegExp(`(?<![\\w$])${field.replace(/\$/g, "\\$")}${asKey ? "(?=:)" : "(?![\\w$])"}`, flags);
+
 const renames = new Map();
 for (const imp of imports) {
   if (imp.module !== GLUE_MODULE || renames.has(imp.field)) continue;
   const name = shortName(renames.size);
-  // The key must appear exactly once, as `name:` in the imports object.
-  const key = new RegExp(`(?<![\\w$])${imp.field.replace(/\$/g, "\\$")}(?![\\w$])`, "g");
-  const uses = js.match(key)?.length ?? 0;
+  // The name must appear exactly once, as a key of the imports object.
+  const uses = js.match(identifier(imp.field, "g"))?.length ?? 0;
   if (uses !== 1) throw new Error(`${imp.field} occurs ${uses} times in ${jsPath}; expected once`);
-  if (!new RegExp(`(?<![\\w$])${imp.field.replace(/\$/g, "\\$")}:`).test(js)) throw new Error(`${imp.field} is not an object key in ${jsPath}`);
+  const key = identifier(imp.field, "", true);
+  if (!key.test(js)) throw new Error(`${imp.field} is not an object key in ${jsPath}`);
+  js = js.replace(key, name);
   renames.set(imp.field, name);
 }
 if (renames.size === 0) throw new Error(`no imports from ${GLUE_MODULE}: has wasm-bindgen's output changed?`);
-
-for (const [from, to] of renames) {
-  js = js.replace(new RegExp(`(?<![\\w$])${from.replace(/\$/g, "\\$")}:`), `${to}:`);
-}
 
 const body = [...leb(imports.length)];
 for (const imp of imports) {

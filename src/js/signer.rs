@@ -468,13 +468,12 @@ impl<'p> Results<'p> {
 /// made the whole signature about 8% slower. `None`, with nothing written, for anything else.
 /// `first_header` is the index of the first header name among the parts.
 fn sign_usual(results: &mut Results, http: &HttpRequest, params: &SigningParams, first_header: usize) -> Option<()> {
-    let token = params.credentials.session_token.as_deref().filter(|t| !t.is_empty());
+    let token = sigv4::token(params);
     if params.settings.checksum_header != PayloadChecksumHeader::Omit
         || params.settings.session_token != SessionTokenMode::Signed
         || !results.parts_by_reference
         || (token.is_some() && !results.token_by_reference)
-        || params.credentials.access_key_id.is_empty()
-        || params.credentials.secret_access_key.is_empty()
+        || sigv4::check(params).is_err()
     {
         return None;
     }
@@ -483,8 +482,8 @@ fn sign_usual(results: &mut Results, http: &HttpRequest, params: &SigningParams,
     let mut signable = [("", ""); 12];
     let mut n = 0;
     for &(name, value) in http.headers {
-        let set_by_signer = matches!(name, "host" | "x-amz-date" | "x-amz-security-token" | "x-amz-content-sha256" | "authorization");
-        if name.bytes().any(|b| b.is_ascii_uppercase()) || set_by_signer || sigv4::UNSIGNED_HEADERS.contains(&name) {
+        // NAMES are the headers the signer sets.
+        if name.bytes().any(|b| b.is_ascii_uppercase()) || NAMES.contains(&name) || sigv4::UNSIGNED_HEADERS.contains(&name) {
             return None;
         }
         *signable.get_mut(n)? = (name, value);
@@ -495,7 +494,7 @@ fn sign_usual(results: &mut Results, http: &HttpRequest, params: &SigningParams,
         *signable.get_mut(n)? = h;
         n += 1;
     }
-    let hash = sigv4::Hex32::new(&sigv4::sha256(http.body));
+    let hash = sigv4::PayloadHash::of(http);
     let normalize = params.settings.normalize_path;
     let creq = sigv4::CanonicalRequest::new(http.method, &url, normalize, signable.get_mut(..n)?, &[], hash.as_str());
     if creq.repeats_a_name() {

@@ -209,8 +209,8 @@ fn join_sorted_names<'h>(names: impl Iterator<Item = &'h str>, out: &mut impl Si
     }
 }
 
-/// Where canonical text goes: a `String` to inspect it, or a hash fed piece by piece so the
-/// request (often a kilobyte of session token) is never copied.
+/// Where canonical text goes: a `String` (the Authorization value, the texts tests inspect) or
+/// the byte buffer that is hashed.
 pub trait Sink {
     fn put(&mut self, s: &str);
     /// One ASCII character: separators are most of the pieces, and a one-byte copy through

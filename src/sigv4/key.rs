@@ -121,21 +121,12 @@ impl HmacKey {
         HmacKey { inner: padded(0x36), outer: padded(0x5c) }
     }
 
-    /// A hash to feed the data to; [`HmacKey::finish`] turns it into the MAC.
-    pub fn start(&self) -> Sha256 {
-        self.inner.clone()
-    }
-
-    pub fn finish(&self, inner: Sha256) -> [u8; 32] {
+    pub fn mac(&self, data: &[u8]) -> [u8; 32] {
+        let mut inner = self.inner.clone();
+        inner.update(data);
         let mut outer = self.outer.clone();
         outer.update(&inner.finish());
         outer.finish()
-    }
-
-    pub fn mac(&self, data: &[u8]) -> [u8; 32] {
-        let mut inner = self.start();
-        inner.update(data);
-        self.finish(inner)
     }
 }
 

@@ -1,16 +1,16 @@
 //! AWS Signature Version 4 in pure Rust: no wasm or JS dependencies, so it is tested natively.
 //!
 //! The signer never mutates a request: [`sign_headers`] returns the headers to send and
-//! [`presign_url`] the finished URL. The canonical request and string to sign are streamed into
-//! their hashes, never built; the `_staged` variants also return them, so tests can compare each
-//! step with the AWS suite.
+//! [`presign_url`] the finished URL. The canonical request and string to sign are written into a
+//! buffer the key cache keeps and hashed from there; the `_staged` variants also return them, so
+//! tests can compare each step with the AWS suite.
 
 mod canonical;
 mod key;
 mod time;
 
 pub use canonical::{encode_strict, sort_by_key, CanonicalRequest, Sink, UrlParts};
-pub use key::{sha256, Hex32, SigningKeyCache};
+pub use key::{Hex32, SigningKeyCache};
 pub use time::{days_from_civil, AmzDate};
 
 use crate::prelude::*;
@@ -137,7 +137,8 @@ pub struct Stages {
 /// Headers never signed: proxies and browsers add or rewrite them.
 pub const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trace-id", "expect"];
 
-fn check(params: &SigningParams) -> Result<(), SigningError> {
+/// The parameters every signature needs: credentials, region and service.
+pub fn check(params: &SigningParams) -> Result<(), SigningError> {
     if params.credentials.access_key_id.is_empty() {
         return Err(SigningError("credentials.accessKeyId: must be a non-empty string"));
     }
@@ -206,7 +207,7 @@ fn sign_canonical(
         buf.byte(end);
     }
     buf.put(creq_hash.as_str());
-    let sig = Hex32::new(&cache.key(&params.credentials.secret_access_key, time.date(), params.region, params.service).mac(&buf));
+    let sig = Hex32::new(&cache.sign(&params.credentials.secret_access_key, time.date(), params.region, params.service, &buf));
     if let (Some(st), Some(text)) = (stages, creq_text) {
         st.canonical_request = text;
         st.string_to_sign = String::from_utf8_lossy(&buf).into_owned();
@@ -237,26 +238,27 @@ pub fn authorize(
     sig
 }
 
-fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
+/// The session token, when there is a non-empty one.
+pub fn token<'a>(params: &SigningParams<'a>) -> Option<&'a str> {
     params.credentials.session_token.as_deref().filter(|t| !t.is_empty())
 }
 
 /// The payload hash: the caller's x-amz-content-sha256 (e.g. UNSIGNED-PAYLOAD) when given, as
 /// AWS defines, else the body's SHA-256.
-enum PayloadHash<'a> {
+pub enum PayloadHash<'a> {
     Given(&'a str),
     Computed(Hex32),
 }
 
 impl<'a> PayloadHash<'a> {
-    fn of(req: &HttpRequest<'a>) -> Self {
+    pub fn of(req: &HttpRequest<'a>) -> Self {
         match req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256")) {
             Some((_, v)) => PayloadHash::Given(v.trim()),
             None => PayloadHash::Computed(Hex32::new(&key::sha256(req.body))),
         }
     }
 
-    fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             PayloadHash::Given(v) => v,
             PayloadHash::Computed(h) => h.as_str(),

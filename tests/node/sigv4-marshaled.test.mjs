@@ -74,12 +74,13 @@ const credentialsArb = fc.oneof(
     { requiredKeys: ["accessKeyId", "secretAccessKey"] },
   ),
 );
+const dateArb = fc.date({ min: new Date(0), max: new Date("2090-01-01T00:00:00Z"), noInvalidDate: true });
 const optionsArb = fc.record(
   {
     credentials: credentialsArb,
     region: fc.constantFrom("us-east-1", "eu-west-1", "é"),
     service: fc.constantFrom("kinesisvideo", "service"),
-    signingDate: fc.date({ min: new Date(0), max: new Date("2090-01-01T00:00:00Z"), noInvalidDate: true }),
+    signingDate: dateArb,
     normalizePath: fc.boolean(),
     signBody: fc.boolean(),
     signSessionToken: fc.boolean(),
@@ -174,7 +175,7 @@ const usualArb = fc.record({
       credentials: credentialsArb,
       region: fc.constantFrom("us-east-1", "é"),
       service: fc.constant("kinesisvideo"),
-      signingDate: fc.date({ min: new Date(0), max: new Date("2090-01-01T00:00:00Z"), noInvalidDate: true }),
+      signingDate: dateArb,
       normalizePath: fc.boolean(),
       signSessionToken: fc.constant(true),
     },
