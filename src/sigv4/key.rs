@@ -10,97 +10,47 @@ use crate::prelude::*;
 
 const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
-fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
-    sha2::block_api::compress256(state, core::slice::from_ref(block));
-}
-
-/// Streaming SHA-256.
-#[derive(Clone)]
-pub struct Sha256 {
-    state: [u32; 8],
-    block: [u8; 64],
-    filled: usize,
-    length: u64,
-}
-
-impl Default for Sha256 {
-    fn default() -> Self {
-        Self::new()
+/// SHA-256 of a message whose first `hashed` bytes (a multiple of 64) are already in `state`,
+/// and whose rest is `data`. One shot, no buffering: every text hashed here is whole in memory,
+/// and a streaming hasher's block copies showed in profiles.
+fn digest_from(mut state: [u32; 8], hashed: u64, data: &[u8]) -> [u8; 32] {
+    let (blocks, tail) = data.as_chunks::<64>();
+    sha2::block_api::compress256(&mut state, blocks);
+    // The last bytes, 0x80, zeros and the length in bits: one block, or two when the length
+    // does not fit after the last bytes.
+    let mut last = [[0u8; 64]; 2];
+    let n = if tail.len() < 56 { 1 } else { 2 };
+    let flat = last.as_flattened_mut();
+    if let Some(slot) = flat.get_mut(..tail.len()) {
+        slot.copy_from_slice(tail);
     }
-}
-
-impl Sha256 {
-    pub const fn new() -> Self {
-        Sha256 { state: IV, block: [0; 64], filled: 0, length: 0 }
+    if let Some(b) = flat.get_mut(tail.len()) {
+        *b = 0x80;
     }
-
-    pub fn update(&mut self, mut data: &[u8]) {
-        self.length = self.length.wrapping_add(data.len() as u64);
-        if self.filled > 0 {
-            let take = (64 - self.filled).min(data.len());
-            let (Some(head), Some(rest)) = (data.get(..take), data.get(take..)) else { return };
-            if let Some(slot) = self.block.get_mut(self.filled..self.filled + take) {
-                slot.copy_from_slice(head);
-            }
-            self.filled += take;
-            data = rest;
-            if self.filled < 64 {
-                return;
-            }
-            compress(&mut self.state, &self.block);
-            self.filled = 0;
-        }
-        // All whole blocks in one call: sha2 keeps the state in registers between them.
-        let (blocks, rest) = data.as_chunks::<64>();
-        sha2::block_api::compress256(&mut self.state, blocks);
-        data = rest;
-        if let Some(slot) = self.block.get_mut(..data.len()) {
-            slot.copy_from_slice(data);
-            self.filled = data.len();
-        }
+    let bits = hashed.wrapping_add(data.len() as u64).wrapping_mul(8);
+    if let Some(slot) = flat.get_mut(64 * n - 8..64 * n) {
+        slot.copy_from_slice(&bits.to_be_bytes());
     }
-
-    pub fn finish(self) -> [u8; 32] {
-        let Sha256 { mut state, mut block, filled, length } = self;
-        // The message's last bytes, 0x80, zeros, and its length in bits, padded in place: one
-        // block, or two when the length does not fit after the last bytes.
-        if let Some(b) = block.get_mut(filled) {
-            *b = 0x80;
-        }
-        if let Some(rest) = block.get_mut(filled + 1..) {
-            rest.fill(0);
-        }
-        if filled >= 56 {
-            compress(&mut state, &block);
-            block = [0; 64];
-        }
-        if let Some(slot) = block.last_chunk_mut::<8>() {
-            *slot = length.wrapping_mul(8).to_be_bytes();
-        }
-        compress(&mut state, &block);
-        // Word by word: a copy_from_slice of four bytes is a call in the size-optimized wasm,
-        // and every signature finishes four hashes.
-        let mut out = [0u8; 32];
-        for i in 0..8 {
-            let [a, b, c, d] = state[i].to_be_bytes();
-            [out[4 * i], out[4 * i + 1], out[4 * i + 2], out[4 * i + 3]] = [a, b, c, d];
-        }
-        out
+    sha2::block_api::compress256(&mut state, last.get(..n).unwrap_or_default());
+    // Word by word: a copy_from_slice of four bytes is a call in the size-optimized wasm.
+    let mut out = [0u8; 32];
+    for i in 0..8 {
+        let [a, b, c, d] = state[i].to_be_bytes();
+        [out[4 * i], out[4 * i + 1], out[4 * i + 2], out[4 * i + 3]] = [a, b, c, d];
     }
+    out
 }
 
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(data);
-    h.finish()
+    digest_from(IV, 0, data)
 }
 
-/// HMAC-SHA256 under one key, its padded key blocks already hashed: each MAC then costs only
-/// the blocks of its data and one more.
-#[derive(Clone)]
+/// HMAC-SHA256 under one key, kept as the hash states after its padded key blocks: each MAC
+/// then costs only the blocks of its data and one more.
+#[derive(Clone, Copy)]
 pub struct HmacKey {
-    inner: Sha256,
-    outer: Sha256,
+    inner: [u32; 8],
+    outer: [u32; 8],
 }
 
 impl HmacKey {
@@ -114,19 +64,15 @@ impl HmacKey {
             slot.copy_from_slice(key);
         }
         let padded = |pad: u8| {
-            let mut h = Sha256::new();
-            h.update(&block.map(|b| b ^ pad));
-            h
+            let mut state = IV;
+            sha2::block_api::compress256(&mut state, &[block.map(|b| b ^ pad)]);
+            state
         };
         HmacKey { inner: padded(0x36), outer: padded(0x5c) }
     }
 
     pub fn mac(&self, data: &[u8]) -> [u8; 32] {
-        let mut inner = self.inner.clone();
-        inner.update(data);
-        let mut outer = self.outer.clone();
-        outer.update(&inner.finish());
-        outer.finish()
+        digest_from(self.outer, 64, &digest_from(self.inner, 64, data))
     }
 }
 
@@ -233,10 +179,10 @@ impl SigningKeyCache {
             .iter()
             .find(|e| e.secret == secret && e.date == date && e.region == region && e.service == service);
         if let Some(e) = hit {
-            return e.key.clone();
+            return e.key;
         }
         let key = HmacKey::new(&derive(secret, date, region, service));
-        let entry = Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), key: key.clone() };
+        let entry = Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), key };
         if self.entries.len() < CACHE_SIZE {
             self.entries.push(entry);
         } else if let Some(slot) = self.entries.get_mut(self.next) {
@@ -286,12 +232,6 @@ mod tests {
         for len in 0..300 {
             let msg = &data[..len];
             assert_eq!(sha256(msg), <[u8; 32]>::from(sha2::Sha256::digest(msg)), "length {len}");
-            // Fed in uneven pieces.
-            let mut h = Sha256::new();
-            for piece in msg.chunks(len % 7 + 1) {
-                h.update(piece);
-            }
-            assert_eq!(h.finish(), sha256(msg), "pieces, length {len}");
         }
         for key_len in [0, 1, 32, 63, 64, 65, 200] {
             let key = &data[..key_len];
