@@ -176,11 +176,13 @@ export function marshaled(presign, request, options, general = false) {
     return;
   }
   views();
-  // Output: text length, entry count, (start, end) pairs or references, then the text.
-  const count = u32[(out >>> 2) + 1];
-  const first = (out >>> 2) + 2;
-  const textAt = out + 8 + count * 8;
-  const textLength = u32[out >>> 2];
+  // The result header: text address and length, table address and entry count; each entry a
+  // (start, end) pair of offsets into the text, or a reference.
+  const h = out >>> 2;
+  const textAt = u32[h];
+  const textLength = u32[h + 1];
+  const first = u32[h + 2] >>> 2;
+  const count = u32[h + 3];
   const outText = textLength === 0 ? "" : decoder.decode(u8.subarray(textAt, textAt + textLength));
   if (presign) return pick(first, 0, parts, token, outText);
   const signedHeaders = {};

@@ -287,11 +287,13 @@ const X_AMZ_DATE: u32 = NAME_REF + 1;
 const X_AMZ_SECURITY_TOKEN: u32 = NAME_REF + 2;
 const AUTHORIZATION: u32 = NAME_REF + 4;
 
-/// Input and output buffers shared with JS, the credentials JS last sent, and the result
-/// table's buffers (kept, like the others, so a signature allocates little).
+/// The input buffer shared with JS, the credentials JS last sent, and the result table's
+/// buffers (kept, like the others, so a signature allocates little), which JS reads in place
+/// through `header`.
 struct Marshal {
     input: Vec<u8>,
-    output: Vec<u8>,
+    /// Where the result is: addresses and lengths of its text and its table (see `Results::publish`).
+    header: [u32; 4],
     credentials: Option<Credentials>,
     /// Whether the session token can go back to JS by reference (see `Results::reference`).
     token_by_reference: bool,
@@ -301,7 +303,7 @@ struct Marshal {
 
 static MARSHAL: Global<Marshal> = Global(RefCell::new(Marshal {
     input: Vec::new(),
-    output: Vec::new(),
+    header: [0; 4],
     credentials: None,
     token_by_reference: false,
     entries: Vec::new(),
@@ -335,21 +337,17 @@ pub fn sign_input(len: usize) -> usize {
 
 /// Signs the request JS wrote into the input buffer: the `parts` strings as UTF-8 (`text_bytes`
 /// bytes in all), then, from the next multiple of 4, a table of their UTF-16 lengths, then
-/// `body_bytes` bytes of body. Returns the (4-aligned) address of the result, or 0 to decline.
+/// `body_bytes` bytes of body. Returns the address of the result's header, or 0 to decline.
 #[wasm_bindgen(js_name = __signMarshaled, skip_typescript)]
 pub fn sign_marshaled(flags: u32, parts: u32, text_bytes: u32, body_bytes: u32, date_ms: f64, expires_in: f64) -> usize {
     let Ok(mut guard) = MARSHAL.0.try_borrow_mut() else { return 0 };
     let m = &mut *guard;
-    let mut output = core::mem::take(&mut m.output);
-    let ok = marshaled(m, &mut output, flags, parts as usize, text_bytes as usize, body_bytes as usize, date_ms, expires_in);
-    m.output = output;
-    if ok.is_none() {
+    if marshaled(m, flags, parts as usize, text_bytes as usize, body_bytes as usize, date_ms, expires_in).is_none() {
         // Stale or half-read credentials must not be reused: JS forgets its copy on a decline too.
         m.credentials = None;
         return 0;
     }
-    let ptr = m.output.as_ptr();
-    ptr as usize + align4(ptr)
+    m.header.as_ptr() as usize
 }
 
 fn read_u32(bytes: &[u8], i: usize) -> Option<u32> {
@@ -421,7 +419,7 @@ impl<'p> Results<'p> {
         let start = self.text.len();
         let out = write(self.text);
         let s = self.text.get(start..).unwrap_or_default();
-        let units = if s.is_ascii() { s.len() } else { s.encode_utf16().count() } as u32;
+        let units = if text::is_ascii(s.as_bytes()) { s.len() } else { s.encode_utf16().count() } as u32;
         self.entries.push(self.units);
         self.entries.push(self.units + units);
         self.units += units;
@@ -441,23 +439,11 @@ impl<'p> Results<'p> {
         NAMES.iter().position(|n| *n == s).map(|i| NAME_REF + i as u32)
     }
 
-    /// Layout, from a 4-aligned start: text length in bytes, entry count, entries as u32 pairs,
-    /// then the text.
-    fn write(self, out: &mut Vec<u8>) {
-        out.clear();
-        // Reserved first, so the aligned start stays put while writing.
-        out.reserve(3 + 8 + self.entries.len() * 4 + self.text.len());
-        let start = align4(out.as_ptr());
-        out.resize(start + 8 + self.entries.len() * 4, 0);
-        let words = [self.text.len() as u32, (self.entries.len() / 2) as u32];
-        // Word by word into the zeroed room: an extend per word is a call each in this wasm.
-        let slots = out.get_mut(start..).unwrap_or_default().chunks_exact_mut(4);
-        for (slot, w) in slots.zip(words.iter().chain(self.entries.iter())) {
-            if let [a, b, c, d] = slot {
-                [*a, *b, *c, *d] = w.to_le_bytes();
-            }
-        }
-        out.extend_from_slice(self.text.as_bytes());
+    /// Where JS finds the result, left where it was written: the text's address and length in
+    /// bytes, then the table's address and entry count (each entry two u32s).
+    fn publish(&self) -> [u32; 4] {
+        let address = |p: *const u8| p as usize as u32;
+        [address(self.text.as_ptr()), self.text.len() as u32, address(self.entries.as_ptr().cast()), (self.entries.len() / 2) as u32]
     }
 }
 
@@ -525,7 +511,6 @@ fn sign_usual(results: &mut Results, http: &HttpRequest, params: &SigningParams,
 #[allow(clippy::too_many_arguments)]
 fn marshaled(
     m: &mut Marshal,
-    output: &mut Vec<u8>,
     flags: u32,
     n_parts: usize,
     text_bytes: usize,
@@ -541,7 +526,7 @@ fn marshaled(
     let body_start = table_start + n_parts * 4;
     let (mut stack, mut heap) = ([""; 24], Vec::new());
     let parts = sigv4::small_list(&mut stack, &mut heap, core::iter::repeat_n("", n_parts));
-    let ascii = text.is_ascii();
+    let ascii = text::is_ascii(text.as_bytes());
     split_utf16(text, ascii, (0..n_parts).map(|i| read_u32(table, i).unwrap_or(u32::MAX)), parts)?;
     let parts = &*parts;
 
@@ -625,6 +610,7 @@ fn marshaled(
             results.push(value);
         }
     }
-    results.write(output);
+    let header = results.publish();
+    m.header = header;
     Some(())
 }
