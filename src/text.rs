@@ -70,6 +70,60 @@ impl<'a, F: Fn(u8) -> bool> Iterator for Split<'a, F> {
     }
 }
 
+/// Sixteen-byte steps with WebAssembly SIMD, for the scans that run over a kilobyte-long session
+/// token or a whole request on every signature.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod simd {
+    use core::arch::wasm32::{v128, v128_any_true, v128_or};
+
+    pub fn load(bytes: &[u8; 16]) -> v128 {
+        // SAFETY: `v128` is sixteen bytes that any bit pattern fills, like the array.
+        unsafe { core::mem::transmute::<[u8; 16], v128>(*bytes) }
+    }
+
+    pub fn store(v: v128) -> [u8; 16] {
+        // SAFETY: as in `load`, the other way round.
+        unsafe { core::mem::transmute::<v128, [u8; 16]>(v) }
+    }
+
+    /// Whether `test` sets a lane of any sixteen-byte step (four steps per check), or `tail`
+    /// accepts one of the last bytes.
+    pub fn any_lane(bytes: &[u8], test: impl Fn(v128) -> v128, tail: impl Fn(u8) -> bool) -> bool {
+        let (steps, rest) = bytes.as_chunks::<16>();
+        let mut quads = steps.chunks_exact(4);
+        for quad in &mut quads {
+            let hits = quad.iter().fold(core::arch::wasm32::u8x16_splat(0), |acc, s| v128_or(acc, test(load(s))));
+            if v128_any_true(hits) {
+                return true;
+            }
+        }
+        quads.remainder().iter().any(|s| v128_any_true(test(load(s)))) || rest.iter().any(|&b| tail(b))
+    }
+}
+
+/// `bytes.is_ascii()`, sixteen bytes per step where WebAssembly SIMD is there.
+pub fn is_ascii(bytes: &[u8]) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use core::arch::wasm32::{u8x16_ge, u8x16_splat};
+        !simd::any_lane(bytes, |v| u8x16_ge(v, u8x16_splat(0x80)), |b| b >= 0x80)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        bytes.is_ascii()
+    }
+}
+
+/// `a == b`, eight bytes per step: the wasm's `memcmp` compares byte by byte, and the signing-key
+/// cache compares a 40-byte secret on every signature.
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let ((a8, a_rest), (b8, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    a8.iter().zip(b8).all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y)) && a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
+}
+
 /// The decimal digits of `v`, written at the end of `buf`, without `core::fmt` (which would pull
 /// formatting machinery into the wasm).
 pub fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &str {
@@ -91,6 +145,27 @@ pub fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &str {
 mod tests {
     use super::*;
     use crate::prelude::*;
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn ascii_and_equality_scans_match_the_standard_library() {
+        // Every length across the 64- and 16-byte steps, a non-ASCII byte (or a difference) at
+        // every place.
+        for len in 0..150usize {
+            let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(is_ascii(&base), "{len}");
+            assert!(same(&base, &base), "{len}");
+            assert!(!same(&base, &base[..len.saturating_sub(1)]) || len == 0, "{len}");
+            for at in 0..len {
+                for v in [0x7f, 0x80, 0xc3, 0xff] {
+                    let mut b = base.clone();
+                    b[at] = v;
+                    assert_eq!(is_ascii(&b), b.is_ascii(), "{len} {at} {v}");
+                    assert_eq!(same(&base, &b), base == b, "{len} {at} {v}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn decimal_digits() {

@@ -242,17 +242,8 @@ impl Sink for Vec<u8> {
 /// signature, so it tests sixteen bytes per step with WebAssembly SIMD.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn has_space_or_control(bytes: &[u8]) -> bool {
-    use core::arch::wasm32::{u8x16_lt, u8x16_splat, v128, v128_any_true};
-    let mut chunks = bytes.chunks_exact(16);
-    for chunk in &mut chunks {
-        let Ok(chunk) = <[u8; 16]>::try_from(chunk) else { return true };
-        // SAFETY: `v128` is 16 bytes that any bit pattern fills, like the array.
-        let v: v128 = unsafe { core::mem::transmute(chunk) };
-        if v128_any_true(u8x16_lt(v, u8x16_splat(0x21))) {
-            return true;
-        }
-    }
-    chunks.remainder().iter().any(|&b| b <= b' ')
+    use core::arch::wasm32::{u8x16_lt, u8x16_splat};
+    text::simd::any_lane(bytes, |v| u8x16_lt(v, u8x16_splat(0x21)), |b| b <= b' ')
 }
 
 /// Whether any byte is at or below `b' '`, eight bytes per step elsewhere: subtracting 0x21

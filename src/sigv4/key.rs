@@ -7,6 +7,7 @@
 //! signing key's padded blocks hashed once per key (the `hmac` crate checks it in the tests).
 
 use crate::prelude::*;
+use crate::text;
 
 const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
@@ -32,11 +33,27 @@ fn digest_from(mut state: [u32; 8], hashed: u64, data: &[u8]) -> [u8; 32] {
         slot.copy_from_slice(&bits.to_be_bytes());
     }
     sha2::block_api::compress256(&mut state, last.get(..n).unwrap_or_default());
-    // Word by word: a copy_from_slice of four bytes is a call in the size-optimized wasm.
+    big_endian(&state)
+}
+
+/// The hash words as the digest's bytes: each word byte-swapped, four at a time with SIMD.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn big_endian(state: &[u32; 8]) -> [u8; 32] {
+    use core::arch::wasm32::i8x16_shuffle;
     let mut out = [0u8; 32];
-    for i in 0..8 {
-        let [a, b, c, d] = state[i].to_be_bytes();
-        [out[4 * i], out[4 * i + 1], out[4 * i + 2], out[4 * i + 3]] = [a, b, c, d];
+    for (half, slot) in state.as_chunks::<4>().0.iter().zip(out.as_chunks_mut::<16>().0) {
+        // Native order is little-endian on wasm, so each word's bytes come reversed.
+        let v = text::simd::load(&half.map(u32::to_le_bytes).as_flattened().try_into().unwrap_or([0; 16]));
+        *slot = text::simd::store(i8x16_shuffle::<3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12>(v, v));
+    }
+    out
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn big_endian(state: &[u32; 8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (word, slot) in state.iter().zip(out.as_chunks_mut::<4>().0) {
+        *slot = word.to_be_bytes();
     }
     out
 }
@@ -85,10 +102,31 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 pub struct Hex32([u8; 64]);
 
 impl Hex32 {
+    /// Sixteen bytes per step with SIMD: high and low nibbles interleaved, then each looked up
+    /// in the sixteen digits. A byte loop with its table lookups showed in profiles: three
+    /// digests per signature.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    pub fn new(digest: &[u8; 32]) -> Self {
+        use core::arch::wasm32::{i8x16_shuffle, i8x16_swizzle, u8x16_shr, u8x16_splat, v128_and};
+        let digits = text::simd::load(b"0123456789abcdef");
+        let mut out = [0u8; 64];
+        for (half, slots) in digest.as_chunks::<16>().0.iter().zip(out.as_chunks_mut::<32>().0) {
+            let v = text::simd::load(half);
+            let (high, low) = (u8x16_shr(v, 4), v128_and(v, u8x16_splat(15)));
+            let first = i8x16_shuffle::<0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23>(high, low);
+            let second = i8x16_shuffle::<8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31>(high, low);
+            let [a, b] = slots.as_chunks_mut::<16>().0 else { continue };
+            *a = text::simd::store(i8x16_swizzle(digits, first));
+            *b = text::simd::store(i8x16_swizzle(digits, second));
+        }
+        Hex32(out)
+    }
+
     /// Four bytes per step in a `u64`: each byte's nibbles spread to two bytes (high nibble
     /// first), then `'0'` added to every byte and `'a' - '0' - 10` more where the nibble is
     /// above 9 (adding 6 carries into bit 4 exactly then). A byte loop with its table lookups,
     /// zeroing and copy showed in profiles: three digests per signature.
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     pub fn new(digest: &[u8; 32]) -> Self {
         const LOW_NIBBLES: u64 = 0x000f_000f_000f_000f;
         const ONES: u64 = 0x0101_0101_0101_0101;
@@ -177,7 +215,7 @@ impl SigningKeyCache {
         let hit = self
             .entries
             .iter()
-            .find(|e| e.secret == secret && e.date == date && e.region == region && e.service == service);
+            .find(|e| [(&e.secret, secret), (&e.date, date), (&e.region, region), (&e.service, service)].iter().all(|(a, b)| text::same(a.as_bytes(), b.as_bytes())));
         if let Some(e) = hit {
             return e.key;
         }
@@ -207,7 +245,8 @@ mod tests {
     use hmac::{KeyInit, Mac};
     use sha2::Digest;
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn hex_digits_of_every_byte_in_every_place() {
         for place in 0..32 {
             for v in 0..=255u8 {
@@ -226,7 +265,8 @@ mod tests {
         assert_eq!(Hex32::new(&k).as_str(), "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn sha256_and_hmac_match_the_rustcrypto_crates() {
         let data: Vec<u8> = (0..300u32).map(|i| (i * 31 % 251) as u8).collect();
         for len in 0..300 {

@@ -35,13 +35,9 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Writes `v` as `len` decimal digits ending before `end` (no range indexing: its panic paths
-/// would stay in the wasm).
-fn put(buf: &mut [u8], end: usize, len: usize, mut v: u32) {
-    for slot in buf.iter_mut().take(end).rev().take(len) {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
+/// Two decimal digits of `v` (below 100).
+fn two_digits(v: u32) -> [u8; 2] {
+    [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8]
 }
 
 impl AmzDate {
@@ -50,13 +46,15 @@ impl AmzDate {
         let secs = secs.clamp(-62_167_219_200, 253_402_300_799);
         let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
         let sod = secs.rem_euclid(86_400) as u32;
-        let mut b = *b"00000000T000000Z";
-        put(&mut b, 4, 4, y as u32);
-        put(&mut b, 6, 2, m);
-        put(&mut b, 8, 2, d);
-        put(&mut b, 11, 2, sod / 3600);
-        put(&mut b, 13, 2, sod / 60 % 60);
-        put(&mut b, 15, 2, sod % 60);
+        let year = y as u32;
+        let [y0, y1] = two_digits(year / 100);
+        let [y2, y3] = two_digits(year % 100);
+        let [m0, m1] = two_digits(m);
+        let [d0, d1] = two_digits(d);
+        let [h0, h1] = two_digits(sod / 3600);
+        let [i0, i1] = two_digits(sod / 60 % 60);
+        let [s0, s1] = two_digits(sod % 60);
+        let b = [y0, y1, y2, y3, m0, m1, d0, d1, b'T', h0, h1, i0, i1, s0, s1, b'Z'];
         AmzDate(b)
     }
 
@@ -94,6 +92,19 @@ mod tests {
         assert_eq!(AmzDate::from_epoch_seconds(-1).as_str(), "19691231T235959Z");
         assert_eq!(AmzDate::from_epoch_millis(1_705_489_836_421.0).as_str(), "20240117T111036Z");
         assert_eq!(AmzDate::from_epoch_seconds(1_440_938_160).date(), "20150830");
+        assert_eq!(AmzDate::from_epoch_seconds(-62_167_219_200).as_str(), "00000101T000000Z");
+        assert_eq!(AmzDate::from_epoch_seconds(i64::MIN).as_str(), "00000101T000000Z");
+        assert_eq!(AmzDate::from_epoch_seconds(253_402_300_799).as_str(), "99991231T235959Z");
+        assert_eq!(AmzDate::from_epoch_seconds(i64::MAX).as_str(), "99991231T235959Z");
+        // Every field against `format!`, over the whole range in uneven steps.
+        let mut secs = -62_167_219_200i64;
+        while secs <= 253_402_300_799 {
+            let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+            let t = secs.rem_euclid(86_400);
+            let want = format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", t / 3600, t / 60 % 60, t % 60);
+            assert_eq!(AmzDate::from_epoch_seconds(secs).as_str(), want);
+            secs += 9_876_543;
+        }
         for days in [-800_000, -1, 0, 1, 11_016, 16_677, 2_932_896] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, i64::from(m), i64::from(d)), days);
