@@ -27,6 +27,10 @@ const PART_REF = 0x80000000;
 const TOKEN_REF = 0xffffffff;
 
 const encoder = new TextEncoder();
+// Node's encodeInto is a fast native call. Elsewhere (browsers, workerd) its binding costs about
+// a microsecond per call, more than copying a request's hundred or so ASCII characters in a loop
+// (measured in Chromium: 1.2 µs against 0.5 µs; in Node the loop is the slower, 0.7 against 0.35).
+const NATIVE_ENCODE = typeof process === "object" && process !== null && typeof process.versions?.node === "string";
 // ignoreBOM: a value may itself start with U+FEFF.
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 let memory;
@@ -74,6 +78,20 @@ function inputView(need) {
   return inView;
 }
 
+/** Copies all-ASCII `parts` into `view` and returns the byte count, or -1 at the first other character. */
+function writeAscii(parts, view) {
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const s = parts[i];
+    for (let j = 0; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c > 127) return -1;
+      view[at++] = c;
+    }
+  }
+  return at;
+}
+
 /** Output string `i`: a reference to a string held here, or a slice of the output text. */
 function pick(first, i, parts, token, text) {
   const a = u32[first + 2 * i];
@@ -85,9 +103,10 @@ function pick(first, i, parts, token, text) {
 
 /**
  * The signed result, or undefined when the checked path must take the call. Exported for the
- * tests, which also sign with `general` set: Rust then skips its shortcut for the usual request.
+ * tests, which also sign with `general` set (Rust then skips its shortcut for the usual request)
+ * and with either way of writing the input (`copyLoop`).
  */
-export function marshaled(presign, request, options, general = false) {
+export function marshaled(presign, request, options, general = false, copyLoop = !NATIVE_ENCODE) {
   if (typeof request !== "object" || request === null || typeof options !== "object" || options === null) return;
   const credentials = options.credentials;
   if (typeof credentials !== "object" || credentials === null) return;
@@ -152,14 +171,19 @@ export function marshaled(presign, request, options, general = false) {
   // Input: all parts as UTF-8, then from a multiple of 4 the UTF-16 length of each part, then
   // the body bytes.
   const n = parts.length;
-  // Concatenated with +=, which V8 does faster than join("") for a few short strings.
-  let text = parts[0];
-  for (let i = 1; i < n; i++) text += parts[i];
+  let units = 0;
+  for (let i = 0; i < n; i++) units += parts[i].length;
   const bodyBytes = bytes === undefined ? 0 : bytes.length;
   // A UTF-16 unit is at most 3 UTF-8 bytes.
-  const view = inputView(text.length * 3 + 3 + n * 4 + bodyBytes);
+  const view = inputView(units * 3 + 3 + n * 4 + bodyBytes);
   if (view === undefined) return;
-  const { written } = encoder.encodeInto(text, view);
+  let written = copyLoop ? writeAscii(parts, view) : -1;
+  if (written < 0) {
+    // Concatenated with +=, which V8 does faster than join("") for a few short strings.
+    let text = parts[0];
+    for (let i = 1; i < n; i++) text += parts[i];
+    written = encoder.encodeInto(text, view).written;
+  }
   const tableStart = (written + 3) & ~3;
   for (let i = 0, t = (inBase + tableStart) >>> 2; i < n; i++) u32[t + i] = parts[i].length;
   if (bytes !== undefined) view.set(bytes, tableStart + n * 4);

@@ -1,6 +1,7 @@
 // signRequest/presignUrl take a marshaled path (npm/signer.js writes the request into wasm memory
 // in one go) and fall back to the checked wasm exports, which read every field through its own
-// getter. The two must be indistinguishable: same results, same errors. This file drives both on
+// getter. The two must be indistinguishable: same results, same errors (and the marshaled path
+// the same whichever way it writes its input). This file drives both on
 // generated inputs, valid and not (odd Unicode, lone surrogates, a leading BOM, `__proto__` as a
 // header name, numbers and ArrayBuffers the marshaled path leaves to the checked one, wrong
 // types), switches credentials between calls (the marshaled path keeps the last ones in wasm),
@@ -143,6 +144,10 @@ test("the marshaled and checked paths agree on generated calls, valid and not", 
         const viaChecked = outcome(() => (presign ? checked.presignUrl : checked.signRequest)(request, options));
         assert.deepEqual(viaPackage, viaChecked);
         const direct = outcome(() => marshaled(presign, request, options));
+        // Input written by encodeInto (Node's way) and by the ASCII copy loop (the browsers').
+        const [viaEncoder, viaLoop] = [false, true].map((loop) => outcome(() => marshaled(presign, request, options, false, loop)));
+        assert.deepEqual(viaEncoder, direct);
+        assert.deepEqual(viaLoop, direct);
         if (direct.value === undefined) declined++;
         else {
           taken++;
@@ -190,6 +195,7 @@ test("the shortcut for usual requests gives what the general path gives", () => 
       const viaShortcut = outcome(() => marshaled(false, request, options));
       const viaGeneral = outcome(() => marshaled(false, request, options, true));
       assert.deepEqual(viaShortcut, viaGeneral);
+      assert.deepEqual(outcome(() => marshaled(false, request, options, false, true)), viaShortcut, "input copied by the loop");
       // Header order too, which deepEqual leaves out.
       const order = (o) => Object.keys(o.value?.headers ?? {});
       assert.deepEqual(order(viaShortcut), order(viaGeneral));
