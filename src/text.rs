@@ -1,4 +1,5 @@
-//! Splitting and trimming at ASCII bytes.
+//! Splitting and trimming at ASCII bytes, and the byte scans and comparisons signing runs on
+//! every request.
 //!
 //! `str`'s `char` patterns (`split_once(':')`, `rsplit('#')`, `trim_end_matches('/')`,
 //! `split([' ', '\t'])`) run core's UTF-8 searchers and `memchr`, whose index checks keep

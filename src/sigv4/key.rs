@@ -39,11 +39,11 @@ fn digest_from(mut state: [u32; 8], hashed: u64, data: &[u8]) -> [u8; 32] {
 /// The hash words as the digest's bytes: each word byte-swapped, four at a time with SIMD.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn big_endian(state: &[u32; 8]) -> [u8; 32] {
-    use core::arch::wasm32::i8x16_shuffle;
+    use core::arch::wasm32::{i8x16_shuffle, u32x4};
     let mut out = [0u8; 32];
-    for (half, slot) in state.as_chunks::<4>().0.iter().zip(out.as_chunks_mut::<16>().0) {
-        // Native order is little-endian on wasm, so each word's bytes come reversed.
-        let v = text::simd::load(&half.map(u32::to_le_bytes).as_flattened().try_into().unwrap_or([0; 16]));
+    for (&[a, b, c, d], slot) in state.as_chunks::<4>().0.iter().zip(out.as_chunks_mut::<16>().0) {
+        // Lanes are little-endian on wasm: reversing each word's four bytes gives big-endian.
+        let v = u32x4(a, b, c, d);
         *slot = text::simd::store(i8x16_shuffle::<3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12>(v, v));
     }
     out
