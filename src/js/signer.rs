@@ -465,6 +465,8 @@ fn sign_usual(results: &mut Results, http: &HttpRequest, params: &SigningParams,
     }
     let url = sigv4::UrlParts::parse(http.url).ok()?;
     let time = params.time;
+    // Filled in place rather than through `sigv4::small_list`, whose iterator chain here measured
+    // 2% slower on the whole signature; more than a dozen headers take the general path.
     let mut signable = [("", ""); 12];
     let mut n = 0;
     for &(name, value) in http.headers {
