@@ -386,7 +386,7 @@ fn split_utf16<'t>(mut text: &'t str, ascii: bool, lengths: impl Iterator<Item =
 /// A U+FFFD in a string read from JS may stand for a lone surrogate there, so that the JS string
 /// differs from what was signed: such strings go back as text, as the checked path returns them.
 fn may_stand_for_a_surrogate(s: &str) -> bool {
-    !s.is_ascii() && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes())
+    !text::is_ascii(s.as_bytes()) && s.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes())
 }
 
 /// Appends results: a table of (start, end) UTF-16 offsets into one text, or references.
