@@ -215,7 +215,7 @@ impl Inner {
             CredentialSource::Provider { provider, cached, pending } => (provider, cached, pending),
         };
         if let Some((c, expires)) = cached.borrow().as_ref() {
-            if expires.map_or(true, |e| now_ms() + REFRESH_MARGIN_MS < e) {
+            if expires.is_none_or(|e| now_ms() + REFRESH_MARGIN_MS < e) {
                 return Ok(c.clone());
             }
         }
