@@ -36,6 +36,9 @@ const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 let memory;
 let u8;
 let u32;
+// Node: a Buffer over the same memory, for its Latin-1 decoding of ASCII results, which costs
+// about half of TextDecoder's (0.19 against 0.29-0.39 µs for a signature's text).
+let nodeBytes;
 // The input buffer in wasm memory: Rust keeps it at `inBase` until asked for more room, so one
 // view of it serves every call (a fresh subarray per call costs Chromium's encodeInto ~0.5 µs).
 let inBase = 0;
@@ -59,6 +62,7 @@ function views() {
     memory ??= __memory();
     u8 = new Uint8Array(memory.buffer);
     u32 = new Uint32Array(memory.buffer);
+    if (NATIVE_ENCODE) nodeBytes = Buffer.from(memory.buffer);
     inView = undefined;
   }
 }
@@ -90,6 +94,21 @@ function writeAscii(parts, view) {
     }
   }
   return at;
+}
+
+/**
+ * Sets one of the headers the signer adds (`index` into NAMES) with a store of a constant name,
+ * which V8 compiles to a plain property store; `object[name]` with the name varying is a
+ * megamorphic keyed store, several times slower.
+ */
+function setAdded(headers, index, value) {
+  switch (index) {
+    case 0: headers.host = value; break;
+    case 1: headers["x-amz-date"] = value; break;
+    case 2: headers["x-amz-security-token"] = value; break;
+    case 3: headers["x-amz-content-sha256"] = value; break;
+    default: headers.authorization = value;
+  }
 }
 
 /** Output string `i`: a reference to a string held here, or a slice of the output text. */
@@ -200,19 +219,27 @@ export function marshaled(presign, request, options, general = false, copyLoop =
     return;
   }
   views();
-  // The result header: text address and length, table address and entry count; each entry a
-  // (start, end) pair of offsets into the text, or a reference.
+  // The result header: text address and length, table address and entry count, whether the
+  // text is ASCII; each entry a (start, end) pair of offsets into the text, or a reference.
   const h = out >>> 2;
   const textAt = u32[h];
   const textLength = u32[h + 1];
   const first = u32[h + 2] >>> 2;
   const count = u32[h + 3];
-  const outText = textLength === 0 ? "" : decoder.decode(u8.subarray(textAt, textAt + textLength));
+  let outText = "";
+  if (textLength === 0) outText = "";
+  else if (nodeBytes !== undefined && u32[h + 4] === 1) outText = nodeBytes.toString("latin1", textAt, textAt + textLength);
+  else outText = decoder.decode(u8.subarray(textAt, textAt + textLength));
   if (presign) return pick(first, 0, parts, token, outText);
   const signedHeaders = {};
   for (let i = 2; i < count; i += 2) {
-    const name = pick(first, i, parts, token, outText);
+    const ref = u32[first + 2 * i];
     const value = pick(first, i + 1, parts, token, outText);
+    if (ref >= NAME_REF && ref !== TOKEN_REF) {
+      setAdded(signedHeaders, ref - NAME_REF, value);
+      continue;
+    }
+    const name = pick(first, i, parts, token, outText);
     // A plain assignment to "__proto__" would set the prototype instead of a header.
     if (name === "__proto__") {
       Object.defineProperty(signedHeaders, name, { value, enumerable: true, writable: true, configurable: true });

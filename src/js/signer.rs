@@ -293,7 +293,7 @@ const AUTHORIZATION: u32 = NAME_REF + 4;
 struct Marshal {
     input: Vec<u8>,
     /// Where the result is: addresses and lengths of its text and its table (see `Results::publish`).
-    header: [u32; 4],
+    header: [u32; 5],
     credentials: Option<Credentials>,
     /// Whether the session token can go back to JS by reference (see `Results::reference`).
     token_by_reference: bool,
@@ -303,7 +303,7 @@ struct Marshal {
 
 static MARSHAL: Global<Marshal> = Global(RefCell::new(Marshal {
     input: Vec::new(),
-    header: [0; 4],
+    header: [0; 5],
     credentials: None,
     token_by_reference: false,
     entries: Vec::new(),
@@ -405,7 +405,7 @@ impl<'p> Results<'p> {
     fn push(&mut self, s: &str) {
         match self.reference(s) {
             Some(r) => self.push_ref(r),
-            None => self.push_written(|text| text.push_str(s)),
+            None => self.push_written(|text| text::append_str(text, s)),
         }
     }
 
@@ -440,10 +440,13 @@ impl<'p> Results<'p> {
     }
 
     /// Where JS finds the result, left where it was written: the text's address and length in
-    /// bytes, then the table's address and entry count (each entry two u32s).
-    fn publish(&self) -> [u32; 4] {
+    /// bytes, the table's address and entry count (each entry two u32s), and 1 when the text is
+    /// ASCII (Node then decodes it as Latin-1, the cheaper way). Only ASCII text has as many
+    /// UTF-16 units as UTF-8 bytes.
+    fn publish(&self) -> [u32; 5] {
         let address = |p: *const u8| p as usize as u32;
-        [address(self.text.as_ptr()), self.text.len() as u32, address(self.entries.as_ptr().cast()), (self.entries.len() / 2) as u32]
+        let ascii = self.units as usize == self.text.len();
+        [address(self.text.as_ptr()), self.text.len() as u32, address(self.entries.as_ptr().cast()), (self.entries.len() / 2) as u32, ascii as u32]
     }
 }
 

@@ -220,7 +220,7 @@ pub trait Sink {
 
 impl Sink for String {
     fn put(&mut self, s: &str) {
-        self.push_str(s);
+        text::append_str(self, s);
     }
 
     fn byte(&mut self, b: u8) {
@@ -230,7 +230,7 @@ impl Sink for String {
 
 impl Sink for Vec<u8> {
     fn put(&mut self, s: &str) {
-        self.extend_from_slice(s.as_bytes());
+        text::append(self, s.as_bytes());
     }
 
     fn byte(&mut self, b: u8) {

@@ -19,34 +19,43 @@ fn digest_from(mut state: [u32; 8], hashed: u64, data: &[u8]) -> [u8; 32] {
     sha2::block_api::compress256(&mut state, blocks);
     // The last bytes, 0x80, zeros and the length in bits: one block, or two when the length
     // does not fit after the last bytes.
-    let mut last = [[0u8; 64]; 2];
-    let n = if tail.len() < 56 { 1 } else { 2 };
-    let flat = last.as_flattened_mut();
-    if let Some(slot) = flat.get_mut(..tail.len()) {
-        slot.copy_from_slice(tail);
+    let bits = hashed.wrapping_add(data.len() as u64).wrapping_mul(8);
+    // Zeroing and copying are calls out of the engine in this wasm unless they are short and of
+    // fixed size: hence one block in the usual case and `append`'s copy for the tail.
+    if tail.len() < 56 {
+        let mut last = [0u8; 64];
+        pad(&mut last, tail, bits);
+        sha2::block_api::compress256(&mut state, core::slice::from_ref(&last));
+    } else {
+        let mut last = [[0u8; 64]; 2];
+        pad(last.as_flattened_mut(), tail, bits);
+        sha2::block_api::compress256(&mut state, &last);
     }
-    if let Some(b) = flat.get_mut(tail.len()) {
+    big_endian(&state)
+}
+
+/// Writes the padded end of a message into the zeroed `blocks`: `tail` (under 64 bytes), 0x80,
+/// and the length in bits in the last eight bytes.
+fn pad(blocks: &mut [u8], tail: &[u8], bits: u64) {
+    if let Some(slot) = blocks.get_mut(..tail.len()) {
+        text::copy_into(slot, tail);
+    }
+    if let Some(b) = blocks.get_mut(tail.len()) {
         *b = 0x80;
     }
-    let bits = hashed.wrapping_add(data.len() as u64).wrapping_mul(8);
-    if let Some(slot) = flat.get_mut(64 * n - 8..64 * n) {
-        slot.copy_from_slice(&bits.to_be_bytes());
+    if let Some(slot) = blocks.last_chunk_mut::<8>() {
+        *slot = bits.to_be_bytes();
     }
-    sha2::block_api::compress256(&mut state, last.get(..n).unwrap_or_default());
-    big_endian(&state)
 }
 
 /// The hash words as the digest's bytes: each word byte-swapped, four at a time with SIMD.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 fn big_endian(state: &[u32; 8]) -> [u8; 32] {
     use core::arch::wasm32::{i8x16_shuffle, u32x4};
-    let mut out = [0u8; 32];
-    for (&[a, b, c, d], slot) in state.as_chunks::<4>().0.iter().zip(out.as_chunks_mut::<16>().0) {
-        // Lanes are little-endian on wasm: reversing each word's four bytes gives big-endian.
-        let v = u32x4(a, b, c, d);
-        *slot = text::simd::store(i8x16_shuffle::<3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12>(v, v));
-    }
-    out
+    let [a, b, c, d, e, f, g, h] = *state;
+    // Lanes are little-endian on wasm: reversing each word's four bytes gives big-endian.
+    let swap = |v| i8x16_shuffle::<3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12>(v, v);
+    text::simd::store2([swap(u32x4(a, b, c, d)), swap(u32x4(e, f, g, h))])
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
@@ -107,19 +116,19 @@ impl Hex32 {
     /// in the sixteen digits.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     pub fn new(digest: &[u8; 32]) -> Self {
-        use core::arch::wasm32::{i8x16_shuffle, i8x16_swizzle, u8x16_shr, u8x16_splat, v128_and};
+        use core::arch::wasm32::{i8x16_shuffle, i8x16_swizzle, u8x16_shr, u8x16_splat, v128, v128_and};
         let digits = text::simd::load(b"0123456789abcdef");
-        let mut out = [0u8; 64];
-        for (half, slots) in digest.as_chunks::<16>().0.iter().zip(out.as_chunks_mut::<32>().0) {
-            let v = text::simd::load(half);
+        let hex = |v: v128| -> [v128; 2] {
             let (high, low) = (u8x16_shr(v, 4), v128_and(v, u8x16_splat(15)));
             let first = i8x16_shuffle::<0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23>(high, low);
             let second = i8x16_shuffle::<8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31>(high, low);
-            let [a, b] = slots.as_chunks_mut::<16>().0 else { continue };
-            *a = text::simd::store(i8x16_swizzle(digits, first));
-            *b = text::simd::store(i8x16_swizzle(digits, second));
-        }
-        Hex32(out)
+            [i8x16_swizzle(digits, first), i8x16_swizzle(digits, second)]
+        };
+        let [lo, hi] = text::simd::load2(digest);
+        let ([a, b], [c, d]) = (hex(lo), hex(hi));
+        // Built from the vectors rather than stored into a zeroed array, whose zeroing is a call
+        // out of the engine in this wasm (see `text::append`).
+        Hex32(text::simd::store4([a, b, c, d]))
     }
 
     /// Four bytes per step in a `u64`: each byte's nibbles spread to two bytes (high nibble

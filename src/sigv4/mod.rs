@@ -157,7 +157,7 @@ pub fn check(params: &SigningParams) -> Result<(), SigningError> {
 /// Appends `date/region/service/aws4_request`.
 fn push_scope(params: &SigningParams, out: &mut String) {
     for part in [params.time.date(), "/", params.region, "/", params.service, "/aws4_request"] {
-        out.push_str(part);
+        out.put(part);
     }
 }
 
@@ -226,15 +226,15 @@ pub fn authorize(
     stages: Option<&mut Stages>,
 ) -> Hex32 {
     for part in [ALGORITHM, " Credential=", &params.credentials.access_key_id, "/"] {
-        out.push_str(part);
+        out.put(part);
     }
     let scope_start = out.len();
     push_scope(params, out);
     let sig = sign_canonical(cache, params, out.get(scope_start..).unwrap_or_default(), creq, stages);
-    out.push_str(", SignedHeaders=");
+    out.put(", SignedHeaders=");
     creq.write_signed_headers(out);
-    out.push_str(", Signature=");
-    out.push_str(sig.as_str());
+    out.put(", Signature=");
+    out.put(sig.as_str());
     sig
 }
 
