@@ -227,9 +227,11 @@ export function marshaled(presign, request, options, general = false, copyLoop =
   const first = u32[h + 2] >>> 2;
   const count = u32[h + 3];
   let outText = "";
-  if (textLength === 0) outText = "";
-  else if (nodeBytes !== undefined && u32[h + 4] === 1) outText = nodeBytes.toString("latin1", textAt, textAt + textLength);
-  else outText = decoder.decode(u8.subarray(textAt, textAt + textLength));
+  if (textLength > 0) {
+    outText = nodeBytes !== undefined && u32[h + 4] === 1
+      ? nodeBytes.toString("latin1", textAt, textAt + textLength)
+      : decoder.decode(u8.subarray(textAt, textAt + textLength));
+  }
   if (presign) return pick(first, 0, parts, token, outText);
   const signedHeaders = {};
   for (let i = 2; i < count; i += 2) {

@@ -163,8 +163,9 @@ pub fn append(out: &mut Vec<u8>, s: &[u8]) {
             out.reserve(s.len());
         }
         let at = out.len();
-        // SAFETY: `reserve` left room for `s.len()` bytes after `at`, `copy_short` writes exactly
-        // those, and a borrowed `s` cannot overlap the vector's own spare capacity.
+        // SAFETY: there is room for `s.len()` bytes after `at` (checked above, or made by
+        // `reserve`), `copy_short` writes exactly those, and a borrowed `s` cannot overlap the
+        // vector's own spare capacity.
         unsafe {
             simd::copy_short(s.as_ptr(), out.as_mut_ptr().add(at), s.len());
             out.set_len(at + s.len());

@@ -615,7 +615,6 @@ fn marshaled(
             results.push(value);
         }
     }
-    let header = results.publish();
-    m.header = header;
+    m.header = results.publish();
     Some(())
 }

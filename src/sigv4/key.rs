@@ -21,7 +21,7 @@ fn digest_from(mut state: [u32; 8], hashed: u64, data: &[u8]) -> [u8; 32] {
     // does not fit after the last bytes.
     let bits = hashed.wrapping_add(data.len() as u64).wrapping_mul(8);
     // Zeroing and copying are calls out of the engine in this wasm unless they are short and of
-    // fixed size: hence one block in the usual case and `append`'s copy for the tail.
+    // fixed size: hence one block in the usual case and `text::copy_into` for the tail.
     if tail.len() < 56 {
         let mut last = [0u8; 64];
         pad(&mut last, tail, bits);
