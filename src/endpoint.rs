@@ -75,15 +75,11 @@ const FIPS_WITH_CUSTOM_ENDPOINT: EndpointError =
 const DUALSTACK_WITH_CUSTOM_ENDPOINT: EndpointError =
     EndpointError("Invalid Configuration: Dualstack and custom endpoint are not supported");
 const MISSING_REGION: EndpointError = EndpointError("Invalid Configuration: Missing Region");
-const INVALID_REGION: EndpointError =
-    EndpointError("Invalid region: region was not a valid DNS name.");
-const NO_FIPS_AND_DUALSTACK: EndpointError = EndpointError(
-    "FIPS and DualStack are enabled, but this partition does not support one or both",
-);
-const NO_FIPS: EndpointError =
-    EndpointError("FIPS is enabled but this partition does not support FIPS");
-const NO_DUALSTACK: EndpointError =
-    EndpointError("DualStack is enabled but this partition does not support DualStack");
+const INVALID_REGION: EndpointError = EndpointError("Invalid region: region was not a valid DNS name.");
+const NO_FIPS_AND_DUALSTACK: EndpointError =
+    EndpointError("FIPS and DualStack are enabled, but this partition does not support one or both");
+const NO_FIPS: EndpointError = EndpointError("FIPS is enabled but this partition does not support FIPS");
+const NO_DUALSTACK: EndpointError = EndpointError("DualStack is enabled but this partition does not support DualStack");
 
 /// Resolves the control-plane endpoint URL, e.g. `https://kinesisvideo.us-east-1.amazonaws.com`.
 pub fn resolve(p: &EndpointParams) -> Result<String, EndpointError> {
@@ -105,19 +101,13 @@ pub fn resolve(p: &EndpointParams) -> Result<String, EndpointError> {
     }
     let part = partition(region);
     match (p.use_fips, p.use_dualstack) {
-        (true, true) if !(part.supports_fips && part.supports_dual_stack) => {
-            return Err(NO_FIPS_AND_DUALSTACK)
-        }
+        (true, true) if !(part.supports_fips && part.supports_dual_stack) => return Err(NO_FIPS_AND_DUALSTACK),
         (true, false) if !part.supports_fips => return Err(NO_FIPS),
         (false, true) if !part.supports_dual_stack => return Err(NO_DUALSTACK),
         _ => {}
     }
     Ok(concat(&[
-        if p.use_fips {
-            "https://kinesisvideo-fips."
-        } else {
-            "https://kinesisvideo."
-        },
+        if p.use_fips { "https://kinesisvideo-fips." } else { "https://kinesisvideo." },
         region,
         ".",
         part.suffix(p.use_dualstack),
@@ -136,11 +126,7 @@ pub fn resolve(p: &EndpointParams) -> Result<String, EndpointError> {
 /// [`resolve`] first to reject malformed regions.
 pub fn stun_uri(region: &str, use_fips: bool, use_dualstack: bool) -> String {
     concat(&[
-        if use_fips {
-            "stuns:stun.kinesisvideo-fips."
-        } else {
-            "stun:stun.kinesisvideo."
-        },
+        if use_fips { "stuns:stun.kinesisvideo-fips." } else { "stun:stun.kinesisvideo." },
         region,
         ".",
         partition(region).suffix(use_dualstack),
@@ -161,9 +147,9 @@ fn concat(parts: &[&str]) -> String {
 fn is_valid_host_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     match bytes.first() {
-        Some(first) if first.is_ascii_alphanumeric() && bytes.len() <= 63 => bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-'),
+        Some(first) if first.is_ascii_alphanumeric() && bytes.len() <= 63 => {
+            bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        }
         _ => false,
     }
 }
@@ -200,10 +186,7 @@ impl Partition {
     /// Whether `region` matches `^({prefixes})\-\w+\-\d+$`.
     fn matches(&self, region: &str) -> bool {
         self.region_prefixes.iter().any(|prefix| {
-            let rest = match region
-                .strip_prefix(prefix)
-                .and_then(|r| r.strip_prefix("-"))
-            {
+            let rest = match region.strip_prefix(prefix).and_then(|r| r.strip_prefix("-")) {
                 Some(rest) => rest,
                 None => return false,
             };
@@ -251,70 +234,19 @@ static PARTITIONS: [Partition; 8] = [
         &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
         &["aws-global"],
     ),
-    p(
-        "aws-cn",
-        "amazonaws.com.cn",
-        "api.amazonwebservices.com.cn",
-        "cn-northwest-1",
-        &["cn"],
-        &["aws-cn-global"],
-    ),
-    p(
-        "aws-us-gov",
-        "amazonaws.com",
-        "api.aws",
-        "us-gov-west-1",
-        &["us-gov"],
-        &["aws-us-gov-global"],
-    ),
-    p(
-        "aws-eusc",
-        "amazonaws.eu",
-        "api.amazonwebservices.eu",
-        "eusc-de-east-1",
-        &["eusc-de"],
-        &[],
-    ),
-    p(
-        "aws-iso",
-        "c2s.ic.gov",
-        "api.aws.ic.gov",
-        "us-iso-east-1",
-        &["us-iso"],
-        &["aws-iso-global"],
-    ),
-    p(
-        "aws-iso-b",
-        "sc2s.sgov.gov",
-        "api.aws.scloud",
-        "us-isob-east-1",
-        &["us-isob"],
-        &["aws-iso-b-global"],
-    ),
-    p(
-        "aws-iso-e",
-        "cloud.adc-e.uk",
-        "api.cloud-aws.adc-e.uk",
-        "eu-isoe-west-1",
-        &["eu-isoe"],
-        &["aws-iso-e-global"],
-    ),
-    p(
-        "aws-iso-f",
-        "csp.hci.ic.gov",
-        "api.aws.hci.ic.gov",
-        "us-isof-south-1",
-        &["us-isof"],
-        &["aws-iso-f-global"],
-    ),
+    p("aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn", "cn-northwest-1", &["cn"], &["aws-cn-global"]),
+    p("aws-us-gov", "amazonaws.com", "api.aws", "us-gov-west-1", &["us-gov"], &["aws-us-gov-global"]),
+    p("aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", "eusc-de-east-1", &["eusc-de"], &[]),
+    p("aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "us-iso-east-1", &["us-iso"], &["aws-iso-global"]),
+    p("aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", "us-isob-east-1", &["us-isob"], &["aws-iso-b-global"]),
+    p("aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", "eu-isoe-west-1", &["eu-isoe"], &["aws-iso-e-global"]),
+    p("aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", "us-isof-south-1", &["us-isof"], &["aws-iso-f-global"]),
 ];
 
 /// `aws.partition(region)`: a partition that lists the region explicitly,
 /// else the first whose `regionRegex` matches, else `aws`.
 pub fn partition(region: &str) -> &'static Partition {
-    let by_name = PARTITIONS
-        .iter()
-        .find(|p| p.extra_regions.contains(&region));
+    let by_name = PARTITIONS.iter().find(|p| p.extra_regions.contains(&region));
     match by_name.or_else(|| PARTITIONS.iter().find(|p| p.matches(region))) {
         Some(found) => found,
         None => &PARTITIONS[0],

@@ -48,7 +48,11 @@ pub fn is_retryable(status: u16, name: &str) -> bool {
 pub fn is_clock_skew(name: &str, message: &str) -> bool {
     matches!(
         name,
-        "RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture" | "InvalidSignatureException" | "SignatureDoesNotMatch"
+        "RequestTimeTooSkewed"
+            | "RequestExpired"
+            | "RequestInTheFuture"
+            | "InvalidSignatureException"
+            | "SignatureDoesNotMatch"
     ) && (name.starts_with("Request") || contains(message, "Signature expired") || contains(message, "not yet current"))
 }
 
@@ -88,7 +92,8 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     let month = b.get(8..11)?;
     let m = (0..12).position(|k| MONTHS.get(k * 3..k * 3 + 3) == Some(month))? as i64 + 1;
     let (day, year, h, mi, se) = (num(5, 2)?, num(12, 4)?, num(17, 2)?, num(20, 2)?, num(23, 2)?);
-    if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 || b.get(19) != Some(&b':') || b.get(22) != Some(&b':') {
+    if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 || b.get(19) != Some(&b':') || b.get(22) != Some(&b':')
+    {
         return None;
     }
     let days = crate::sigv4::days_from_civil(year, m, day);
@@ -167,7 +172,10 @@ mod tests {
             "InvalidSignatureException",
             "Signature expired: 20231107T044734Z is now earlier than 20231107T045305Z (20231107T045805Z - 5 min.)"
         ));
-        assert!(is_clock_skew("InvalidSignatureException", "Signature not yet current: 20231107T050000Z is still later than ..."));
+        assert!(is_clock_skew(
+            "InvalidSignatureException",
+            "Signature not yet current: 20231107T050000Z is still later than ..."
+        ));
         assert!(is_clock_skew("RequestTimeTooSkewed", ""));
         assert!(!is_clock_skew("InvalidSignatureException", "The request signature we calculated does not match"));
         assert!(!is_clock_skew("ResourceNotFoundException", "Signature expired"));
@@ -194,7 +202,10 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        assert_eq!(normalize_endpoint("https://kinesisvideo.us-east-1.amazonaws.com:443/").unwrap(), "https://kinesisvideo.us-east-1.amazonaws.com");
+        assert_eq!(
+            normalize_endpoint("https://kinesisvideo.us-east-1.amazonaws.com:443/").unwrap(),
+            "https://kinesisvideo.us-east-1.amazonaws.com"
+        );
         assert_eq!(normalize_endpoint("HTTP://127.0.0.1:4567").unwrap(), "http://127.0.0.1:4567");
         assert_eq!(normalize_endpoint("http://127.0.0.1:80/base/").unwrap(), "http://127.0.0.1/base");
         assert!(normalize_endpoint("wss://h").is_err());

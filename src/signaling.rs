@@ -3,10 +3,10 @@
 //! Pure Rust, tested natively.
 
 use crate::prelude::*;
-use crate::text;
 use crate::sigv4::{
     self, AmzDate, Credentials, HttpRequest, SessionTokenMode, SigningKeyCache, SigningParams, SigningSettings,
 };
+use crate::text;
 
 /// Lifetime of a signaling URL when none is given: what the KVS SDKs use.
 pub const DEFAULT_EXPIRES: u32 = 299;

@@ -212,7 +212,8 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let ((a8, a_rest), (b8, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
-    a8.iter().zip(b8).all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y)) && a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
+    a8.iter().zip(b8).all(|(x, y)| u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
+        && a_rest.iter().zip(b_rest).all(|(x, y)| x == y)
 }
 
 /// The decimal digits of `v`, written at the end of `buf`, without `core::fmt` (which would pull

@@ -89,16 +89,24 @@ fn every_operation_parses_generated_outputs() {
 fn valid_input_serializes_in_model_order_without_unknown_or_null_members() {
     let body = ok(
         "CreateStream",
-        &js(r#"{"Unknown":1,"StreamName":"cam-1","DeviceName":null,"MediaType":"video/h264","DataRetentionInHours":24,"Tags":{"team":"video","gone":null},"KmsKeyId":null}"#),
+        &js(
+            r#"{"Unknown":1,"StreamName":"cam-1","DeviceName":null,"MediaType":"video/h264","DataRetentionInHours":24,"Tags":{"team":"video","gone":null},"KmsKeyId":null}"#,
+        ),
     );
-    assert_eq!(body, r#"{"StreamName":"cam-1","MediaType":"video/h264","DataRetentionInHours":24,"Tags":{"team":"video"}}"#);
+    assert_eq!(
+        body,
+        r#"{"StreamName":"cam-1","MediaType":"video/h264","DataRetentionInHours":24,"Tags":{"team":"video"}}"#
+    );
     // undefined members count as absent too
     let input = Object::new();
     Reflect::set(&input, &"StreamName".into(), &"a".into()).unwrap();
     Reflect::set(&input, &"DeviceName".into(), &JsValue::UNDEFINED).unwrap();
     assert_eq!(ok("CreateStream", &input), r#"{"StreamName":"a"}"#);
     // lists drop null items
-    let body = ok("UntagResource", &js(r#"{"ResourceARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1","TagKeyList":["a",null,"b"]}"#));
+    let body = ok(
+        "UntagResource",
+        &js(r#"{"ResourceARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1","TagKeyList":["a",null,"b"]}"#),
+    );
     assert_eq!(body, r#"{"ResourceARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1","TagKeyList":["a","b"]}"#);
 }
 
@@ -148,7 +156,12 @@ fn string_lengths_in_code_points() {
         "StreamName",
         "StreamName: must be at most 256 characters",
     );
-    assert_err("CreateStream", r#"{"StreamName":"x","DeviceName":""}"#, "DeviceName", "DeviceName: must be at least 1 character");
+    assert_err(
+        "CreateStream",
+        r#"{"StreamName":"x","DeviceName":""}"#,
+        "DeviceName",
+        "DeviceName: must be at least 1 character",
+    );
     // 256 astral characters are 512 UTF-16 units but 256 code points: the length limit allows them
     // (the tag value pattern allows letters).
     let emoji = "\u{1D4D0}".repeat(256);
@@ -172,9 +185,19 @@ fn patterns() {
         "StreamName: must match the pattern [a-zA-Z0-9_.-]+",
     );
     // A pattern without anchors must match the whole value, as the service checks it.
-    assert_err("CreateStream", r#"{"StreamName":"ok name"}"#, "StreamName", "StreamName: must match the pattern [a-zA-Z0-9_.-]+");
+    assert_err(
+        "CreateStream",
+        r#"{"StreamName":"ok name"}"#,
+        "StreamName",
+        "StreamName: must match the pattern [a-zA-Z0-9_.-]+",
+    );
     assert_eq!(ok("CreateStream", &js(r#"{"StreamName":"ok-name_1.x"}"#)), r#"{"StreamName":"ok-name_1.x"}"#);
-    assert_err("DeleteStream", r#"{"StreamARN":"not-an-arn"}"#, "StreamARN", "StreamARN: must match the pattern arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+");
+    assert_err(
+        "DeleteStream",
+        r#"{"StreamARN":"not-an-arn"}"#,
+        "StreamARN",
+        "StreamARN: must match the pattern arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+",
+    );
     // \p{L} needs the u flag: non-ASCII letters are valid tag keys.
     ok("TagStream", &js(r#"{"StreamName":"s","Tags":{"Größe":"groß"}}"#));
     assert_err(
@@ -277,7 +300,10 @@ fn lists_and_maps_sizes() {
     let keys: Vec<String> = (0..51).map(|i| format!("\"k{i}\"")).collect();
     assert_err(
         "UntagResource",
-        &format!(r#"{{"ResourceARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1","TagKeyList":[{}]}}"#, keys.join(",")),
+        &format!(
+            r#"{{"ResourceARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1","TagKeyList":[{}]}}"#,
+            keys.join(",")
+        ),
         "TagKeyList",
         "TagKeyList: must have at most 50 items",
     );
@@ -303,7 +329,12 @@ fn lists_and_maps_sizes() {
         "Tags: must have at most 50 entries",
     );
     assert_err("TagStream", r#"{"StreamName":"s","Tags":{"myKey":5}}"#, "Tags.myKey", "Tags.myKey: must be a string");
-    assert_err("TagStream", r#"{"StreamName":"s","Tags":{"":"v"}}"#, "Tags.", "Tags.: key must be at least 1 character");
+    assert_err(
+        "TagStream",
+        r#"{"StreamName":"s","Tags":{"":"v"}}"#,
+        "Tags.",
+        "Tags.: key must be at least 1 character",
+    );
 }
 
 #[wasm_bindgen_test]
@@ -318,12 +349,7 @@ fn proto_map_key_is_data_not_prototype() {
 
 #[wasm_bindgen_test]
 fn one_of_rules() {
-    assert_err(
-        "DescribeStream",
-        "{}",
-        "StreamName",
-        "StreamName: one of StreamName, StreamARN is required",
-    );
+    assert_err("DescribeStream", "{}", "StreamName", "StreamName: one of StreamName, StreamARN is required");
     assert_err(
         "DescribeStream",
         r#"{"StreamName":null,"StreamARN":null}"#,
@@ -336,12 +362,20 @@ fn one_of_rules() {
         "ChannelName",
         "ChannelName: one of ChannelName, ChannelARN is required",
     );
-    assert_err("TagStream", r#"{"Tags":{"a":"b"}}"#, "StreamARN", "StreamARN: one of StreamARN, StreamName is required");
+    assert_err(
+        "TagStream",
+        r#"{"Tags":{"a":"b"}}"#,
+        "StreamARN",
+        "StreamARN: one of StreamARN, StreamName is required",
+    );
     assert_eq!(ok("DescribeStream", &js(r#"{"StreamName":"s"}"#)), r#"{"StreamName":"s"}"#);
     ok("DescribeStream", &js(r#"{"StreamARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1"}"#));
     ok("DescribeStream", &js(r#"{"StreamName":"a","StreamARN":"arn:aws:kinesisvideo:us-west-2:1:stream/a/1"}"#));
     // no rule where the documentation states none
-    ok("UpdateStreamStorageConfiguration", &js(r#"{"CurrentVersion":"1","StreamStorageConfiguration":{"DefaultStorageTier":"WARM"}}"#));
+    ok(
+        "UpdateStreamStorageConfiguration",
+        &js(r#"{"CurrentVersion":"1","StreamStorageConfiguration":{"DefaultStorageTier":"WARM"}}"#),
+    );
 }
 
 // ---------------------------------------------------------------- parsing
@@ -380,7 +414,8 @@ fn parse_output_nulls_timestamps_unknowns_enums() {
 #[wasm_bindgen_test]
 fn parse_output_timestamp_forms() {
     let at = |v: &str| {
-        let out = parse_output(op("DescribeSignalingChannel"), &format!(r#"{{"ChannelInfo":{{"CreationTime":{v}}}}}"#)).unwrap();
+        let out = parse_output(op("DescribeSignalingChannel"), &format!(r#"{{"ChannelInfo":{{"CreationTime":{v}}}}}"#))
+            .unwrap();
         get(&get(&out, "ChannelInfo"), "CreationTime")
     };
     let ms = |v: JsValue| v.dyn_ref::<Date>().map(|d| d.get_time());
@@ -392,7 +427,10 @@ fn parse_output_timestamp_forms() {
     // nothing sensible: passes through unchanged
     assert_eq!(at("\"not a date\"").as_string().as_deref(), Some("not a date"));
     assert_eq!(at("true").as_bool(), Some(true));
-    let info = get(&parse_output(op("DescribeSignalingChannel"), r#"{"ChannelInfo":{"CreationTime":null}}"#).unwrap(), "ChannelInfo");
+    let info = get(
+        &parse_output(op("DescribeSignalingChannel"), r#"{"ChannelInfo":{"CreationTime":null}}"#).unwrap(),
+        "ChannelInfo",
+    );
     assert_eq!(Object::keys(info.unchecked_ref::<Object>()).length(), 0);
 }
 
@@ -400,10 +438,13 @@ fn parse_output_timestamp_forms() {
 fn parse_output_lists_maps_and_nested() {
     let body = r#"{"StreamInfoList":[null,{"StreamName":"a","CreationTime":1,"Extra":1},{"StreamName":"b"}],"NextToken":null}"#;
     let out = parse_output(op("ListStreams"), body).unwrap();
-    assert_eq!(stringify(&out), r#"{"StreamInfoList":[{"StreamName":"a","CreationTime":"1970-01-01T00:00:01.000Z"},{"StreamName":"b"}]}"#);
+    assert_eq!(
+        stringify(&out),
+        r#"{"StreamInfoList":[{"StreamName":"a","CreationTime":"1970-01-01T00:00:01.000Z"},{"StreamName":"b"}]}"#
+    );
     let out = parse_output(op("ListTagsForResource"), r#"{"Tags":{"a":"1","b":null},"NextToken":"t"}"#).unwrap();
     assert_eq!(stringify(&out), r#"{"NextToken":"t","Tags":{"a":"1"}}"#); // model order
-    // Outputs are not validated against input constraints (real ICE usernames break the pattern).
+                                                                          // Outputs are not validated against input constraints (real ICE usernames break the pattern).
     let out = parse_output(
         op("GetIceServerConfig"),
         r#"{"IceServerList":[{"Password":"a/b+c=","Ttl":300,"Uris":["turn:1-2-3-4.t-abc.kinesisvideo.us-west-2.amazonaws.com:443?transport=udp"],"Username":"1700000000:djE6YXJu"}]}"#,

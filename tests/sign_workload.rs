@@ -3,7 +3,9 @@
 //! compressions one signature of its request needs. This checks that count against the
 //! canonical request and string to sign our signer produces for that request.
 
-use kinesis_video_wasm::sigv4::{sign_headers_staged, AmzDate, Credentials, HttpRequest, SigningKeyCache, SigningParams, SigningSettings};
+use kinesis_video_wasm::sigv4::{
+    sign_headers_staged, AmzDate, Credentials, HttpRequest, SigningKeyCache, SigningParams, SigningSettings,
+};
 
 /// Compressions SHA-256 runs for a message of `len` bytes (with its 9+ bytes of padding).
 fn blocks(len: usize) -> usize {
@@ -48,5 +50,10 @@ fn benchmark_request_costs_the_compressions_the_floor_assumes() {
     let canonical = blocks(stages.canonical_request.len());
     let inner = blocks(64 + stages.string_to_sign.len()) - 1;
     let outer = blocks(64 + 32) - 1;
-    assert_eq!(payload + canonical + inner + outer, assumed, "canonical request of {} bytes", stages.canonical_request.len());
+    assert_eq!(
+        payload + canonical + inner + outer,
+        assumed,
+        "canonical request of {} bytes",
+        stages.canonical_request.len()
+    );
 }

@@ -2,7 +2,8 @@
 //! Property tests of SigV4 canonicalization: what must not change a signature, and what must.
 
 use kinesis_video_wasm::sigv4::{
-    encode_strict, sign_headers_staged, AmzDate, Credentials, HttpRequest, SigningKeyCache, SigningParams, SigningSettings,
+    encode_strict, sign_headers_staged, AmzDate, Credentials, HttpRequest, SigningKeyCache, SigningParams,
+    SigningSettings,
 };
 use proptest::prelude::*;
 

@@ -3,8 +3,9 @@
 //! signer, comparing every stage: canonical request, string to sign, signature, signed request.
 
 use kinesis_video_wasm::sigv4::{
-    days_from_civil, presign_url, presign_url_staged, sign_headers, sign_headers_staged, AmzDate, Credentials, HttpRequest, PayloadChecksumHeader, SessionTokenMode,
-    Header, Signed, SigningKeyCache, SigningParams, SigningSettings, Stages,
+    days_from_civil, presign_url, presign_url_staged, sign_headers, sign_headers_staged, AmzDate, Credentials, Header,
+    HttpRequest, PayloadChecksumHeader, SessionTokenMode, Signed, SigningKeyCache, SigningParams, SigningSettings,
+    Stages,
 };
 use std::path::PathBuf;
 
@@ -34,7 +35,8 @@ fn epoch_from_iso(ts: &str) -> i64 {
 }
 
 fn load(dir: &std::path::Path) -> Case {
-    let ctx: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("context.json")).unwrap()).unwrap();
+    let ctx: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("context.json")).unwrap()).unwrap();
     let raw = std::fs::read_to_string(dir.join("request.txt")).unwrap();
     let (head, body) = match raw.find("\n\n") {
         Some(i) => (&raw[..i], raw.as_bytes()[i + 2..].to_vec()),
@@ -92,7 +94,12 @@ fn read(dir: &std::path::Path, file: &str) -> String {
 fn cases() -> Vec<(PathBuf, Case)> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(suite_dir()).unwrap().map(|e| e.unwrap().path()).collect();
     dirs.sort();
-    dirs.into_iter().map(|d| { let c = load(&d); (d, c) }).collect()
+    dirs.into_iter()
+        .map(|d| {
+            let c = load(&d);
+            (d, c)
+        })
+        .collect()
 }
 
 fn host(case: &Case) -> String {
@@ -131,11 +138,17 @@ fn header_signing_matches_every_stage() {
     for (dir, case) in cases() {
         let (s, stages) = with_request(&case, |req, params| sign_headers_staged(&mut cache, req, params).map(owned))
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        assert_eq!(stages.canonical_request, read(&dir, "header-canonical-request.txt"), "{}: canonical request", case.name);
+        assert_eq!(
+            stages.canonical_request,
+            read(&dir, "header-canonical-request.txt"),
+            "{}: canonical request",
+            case.name
+        );
         assert_eq!(stages.string_to_sign, read(&dir, "header-string-to-sign.txt"), "{}: string to sign", case.name);
         assert_eq!(s.signature.as_str(), read(&dir, "header-signature.txt"), "{}: signature", case.name);
         // Without stages the texts are only hashed, never built: same signature.
-        let plain = with_request(&case, |req, params| sign_headers(&mut cache, req, params).map(|s| s.signature)).unwrap();
+        let plain =
+            with_request(&case, |req, params| sign_headers(&mut cache, req, params).map(|s| s.signature)).unwrap();
         assert_eq!(plain.as_str(), s.signature.as_str(), "{}: unstaged signature", case.name);
 
         // Every header of the expected signed request is among ours, with the same value.
@@ -147,7 +160,8 @@ fn header_signing_matches_every_stage() {
             if n.starts_with("my-header") {
                 continue; // folded or repeated in the file; the canonical request covers them
             }
-            let ours = s.output.iter().find(|(k, _)| *k == n).unwrap_or_else(|| panic!("{}: missing header {n}", case.name));
+            let ours =
+                s.output.iter().find(|(k, _)| *k == n).unwrap_or_else(|| panic!("{}: missing header {n}", case.name));
             assert_eq!(ours.1.trim(), v.trim(), "{}: header {n}", case.name);
         }
     }
@@ -159,7 +173,12 @@ fn query_signing_matches_every_stage() {
     for (dir, case) in cases() {
         let (s, stages) = with_request(&case, |req, params| presign_url_staged(&mut cache, req, params))
             .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        assert_eq!(stages.canonical_request, read(&dir, "query-canonical-request.txt"), "{}: canonical request", case.name);
+        assert_eq!(
+            stages.canonical_request,
+            read(&dir, "query-canonical-request.txt"),
+            "{}: canonical request",
+            case.name
+        );
         assert_eq!(stages.string_to_sign, read(&dir, "query-string-to-sign.txt"), "{}: string to sign", case.name);
         assert_eq!(s.signature.as_str(), read(&dir, "query-signature.txt"), "{}: signature", case.name);
         let plain = with_request(&case, |req, params| presign_url(&mut cache, req, params)).unwrap();
@@ -197,7 +216,10 @@ fn decoded_params(q: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
     }
     let mut v: Vec<(Vec<u8>, Vec<u8>)> = q
         .split('&')
-        .map(|kv| { let (k, v) = kv.split_once('=').unwrap_or((kv, "")); (dec(k), dec(v)) })
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (dec(k), dec(v))
+        })
         .collect();
     v.sort();
     v

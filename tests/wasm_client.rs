@@ -78,7 +78,9 @@ async fn ok(client: &KinesisVideoClient, name: &str, input: JsValue) -> JsValue 
 
 async fn rejected(client: &KinesisVideoClient, name: &str, input: JsValue) -> JsValue {
     match call(client, name, input).await {
-        Ok(v) => panic!("{name}: expected a rejection, got {}", JSON::stringify(&v).map(String::from).unwrap_or_default()),
+        Ok(v) => {
+            panic!("{name}: expected a rejection, got {}", JSON::stringify(&v).map(String::from).unwrap_or_default())
+        }
         Err(e) => {
             assert!(e.is_instance_of::<js_sys::Error>(), "{name}: the rejection is an Error object");
             e
@@ -113,7 +115,8 @@ async fn stream_lifecycle_through_the_client() {
     let name = unique_name("wasm-stream");
 
     // CreateStream
-    let created = ok(&client, "CreateStream", obj(&[("StreamName", s(&name)), ("DataRetentionInHours", JsValue::from(2))])).await;
+    let created =
+        ok(&client, "CreateStream", obj(&[("StreamName", s(&name)), ("DataRetentionInHours", JsValue::from(2))])).await;
     let arn = text(&created, &["StreamARN"]);
     assert!(arn.starts_with("arn:aws:kinesisvideo:us-west-2:") && arn.contains(&name), "{arn}");
     let meta = get(&created, "$metadata");

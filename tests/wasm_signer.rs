@@ -20,10 +20,8 @@ fn s(v: &str) -> JsValue {
 }
 
 fn suite_options(token: Option<&str>) -> JsValue {
-    let mut creds = vec![
-        ("accessKeyId", s("AKIDEXAMPLE")),
-        ("secretAccessKey", s("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")),
-    ];
+    let mut creds =
+        vec![("accessKeyId", s("AKIDEXAMPLE")), ("secretAccessKey", s("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"))];
     if let Some(t) = token {
         creds.push(("sessionToken", s(t)));
     }
@@ -45,28 +43,46 @@ fn header(signed: &JsValue, name: &str) -> String {
 // get-vanilla-with-session-token).
 #[wasm_bindgen_test]
 fn header_signing_known_answers() {
-    let get = sign_request(obj(&[("method", s("GET")), ("url", s("https://example.amazonaws.com/"))]), suite_options(None)).unwrap();
-    assert!(header(&get, "authorization").ends_with("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
+    let get =
+        sign_request(obj(&[("method", s("GET")), ("url", s("https://example.amazonaws.com/"))]), suite_options(None))
+            .unwrap();
+    assert!(header(&get, "authorization")
+        .ends_with("Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
     assert_eq!(header(&get, "x-amz-date"), "20150830T123600Z");
     assert_eq!(header(&get, "host"), "example.amazonaws.com");
 
-    let pairs = Array::of2(&Array::of2(&s("Content-Type"), &s("application/x-www-form-urlencoded")), &Array::of2(&s("Content-Length"), &JsValue::from_f64(13.0)));
+    let pairs = Array::of2(
+        &Array::of2(&s("Content-Type"), &s("application/x-www-form-urlencoded")),
+        &Array::of2(&s("Content-Length"), &JsValue::from_f64(13.0)),
+    );
     let opts = suite_options(None);
     Reflect::set(&opts, &s("signBody"), &JsValue::TRUE).unwrap();
     let post = sign_request(
-        obj(&[("method", s("POST")), ("url", s("https://example.amazonaws.com/")), ("headers", pairs.into()), ("body", s("Param1=value1"))]),
+        obj(&[
+            ("method", s("POST")),
+            ("url", s("https://example.amazonaws.com/")),
+            ("headers", pairs.into()),
+            ("body", s("Param1=value1")),
+        ]),
         opts,
     )
     .unwrap();
-    assert!(header(&post, "authorization").ends_with("Signature=d3875051da38690788ef43de4db0d8f280229d82040bfac253562e56c3f20e0b"));
-    assert_eq!(header(&post, "x-amz-content-sha256"), "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e");
+    assert!(header(&post, "authorization")
+        .ends_with("Signature=d3875051da38690788ef43de4db0d8f280229d82040bfac253562e56c3f20e0b"));
+    assert_eq!(
+        header(&post, "x-amz-content-sha256"),
+        "9095672bbd1f56dfc5b65f3e153adc8731a4a654192329106275f4c7b24d0b6e"
+    );
 }
 
 #[wasm_bindgen_test]
 fn presigning_known_answer_with_token() {
     let token = "6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267";
     let url = presign_url(obj(&[("url", s("https://example.amazonaws.com/"))]), suite_options(Some(token))).unwrap();
-    assert!(url.ends_with("&X-Amz-Signature=7ff2b50b376cb4d151970630573d6291dc128cc5c2a12ffb237f73cc53f67b6c"), "{url}");
+    assert!(
+        url.ends_with("&X-Amz-Signature=7ff2b50b376cb4d151970630573d6291dc128cc5c2a12ffb237f73cc53f67b6c"),
+        "{url}"
+    );
     assert!(url.contains("X-Amz-Security-Token=6e86291e"));
 }
 
@@ -80,6 +96,8 @@ fn bad_input_throws_and_module_keeps_working() {
     let e = presign_url(obj(&[("url", s("https://h/"))]), opts).unwrap_err();
     assert!(Reflect::get(&e, &s("message")).unwrap().as_string().unwrap().starts_with("options.expiresIn:"));
     // Still working afterwards.
-    let get = sign_request(obj(&[("method", s("GET")), ("url", s("https://example.amazonaws.com/"))]), suite_options(None)).unwrap();
+    let get =
+        sign_request(obj(&[("method", s("GET")), ("url", s("https://example.amazonaws.com/"))]), suite_options(None))
+            .unwrap();
     assert!(header(&get, "authorization").ends_with("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
 }

@@ -154,7 +154,8 @@ impl Inner {
         };
         let custom = optional_string(get(&config, "endpoint"), "config.endpoint")?;
         let fips = optional_bool(get(&config, "useFipsEndpoint"), "config.useFipsEndpoint")?.unwrap_or(false);
-        let dualstack = optional_bool(get(&config, "useDualstackEndpoint"), "config.useDualstackEndpoint")?.unwrap_or(false);
+        let dualstack =
+            optional_bool(get(&config, "useDualstackEndpoint"), "config.useDualstackEndpoint")?.unwrap_or(false);
         let stun = match (service, &custom) {
             (Service::KinesisVideo, None) => Some(crate::endpoint::stun_uri(&region, fips, dualstack)),
             _ => None,
@@ -176,8 +177,14 @@ impl Inner {
             },
         }
         .map_err(|m| type_error("config", m))?;
-        let max_attempts = optional_int(get(&config, "maxAttempts"), "config.maxAttempts", 1.0, 100.0, "must be an integer from 1 to 100")?
-            .map_or(3, |n| n as u32);
+        let max_attempts = optional_int(
+            get(&config, "maxAttempts"),
+            "config.maxAttempts",
+            1.0,
+            100.0,
+            "must be an integer from 1 to 100",
+        )?
+        .map_or(3, |n| n as u32);
         let timeout_ms = optional_number(
             get(&config, "requestTimeoutMs"),
             "config.requestTimeoutMs",
@@ -279,7 +286,12 @@ impl Inner {
         let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &req, &params))
             .map_err(|e| type_error("request", e.message()))?;
         // fetch sets Host itself (browsers refuse to), from the same URL.
-        Ok(signed.output.into_iter().filter(|(n, _)| n != "host").map(|(n, v)| (n.into_owned(), v.into_owned())).collect())
+        Ok(signed
+            .output
+            .into_iter()
+            .filter(|(n, _)| n != "host")
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect())
     }
 
     /// One HTTP exchange: status, headers and the whole body text, or why there was none.
@@ -333,7 +345,12 @@ impl Inner {
         })
     }
 
-    pub(crate) async fn send(&self, op: &'static Operation, body: String, user_signal: Option<AbortSignal>) -> Result<JsValue, JsValue> {
+    pub(crate) async fn send(
+        &self,
+        op: &'static Operation,
+        body: String,
+        user_signal: Option<AbortSignal>,
+    ) -> Result<JsValue, JsValue> {
         let mut meta = Meta { status: None, request_id: None, attempts: 0, total_delay: 0.0 };
         let aborted = |meta: &Meta| call_error("AbortError", "the call was aborted", "client", meta);
         if user_signal.as_ref().is_some_and(|s| s.aborted()) {
@@ -342,7 +359,9 @@ impl Inner {
         let creds = match self.credentials(user_signal.as_ref()).await {
             Ok(c) => c,
             Err(CredentialsFailure::Aborted) => return Err(aborted(&meta)),
-            Err(CredentialsFailure::Failed(m)) => return Err(call_error("CredentialsProviderError", &m, "client", &meta)),
+            Err(CredentialsFailure::Failed(m)) => {
+                return Err(call_error("CredentialsProviderError", &m, "client", &meta))
+            }
         };
         let url = protocol::join_url(&self.endpoint, &op.uri());
         let mut skew_corrected = false;
@@ -362,8 +381,10 @@ impl Inner {
                     let status = response.status();
                     let h = response.header_map();
                     meta.status = Some(status);
-                    meta.request_id =
-                        h.get("x-amzn-requestid").or_else(|| h.get("x-amzn-request-id")).or_else(|| h.get("x-amz-request-id"));
+                    meta.request_id = h
+                        .get("x-amzn-requestid")
+                        .or_else(|| h.get("x-amzn-request-id"))
+                        .or_else(|| h.get("x-amz-request-id"));
                     let server_ms = h.get("date").and_then(|d| protocol::parse_http_date(&d));
                     if let Some(server) = server_ms {
                         let skew = server - now_ms();
@@ -382,7 +403,8 @@ impl Inner {
                     }
                     let (name, message, modeled_message) = describe_error(op, status, &h, &text);
                     // A skew refusal is retried once, with the corrected clock, within maxAttempts.
-                    if protocol::is_clock_skew(&name, &message) && !skew_corrected && meta.attempts < self.max_attempts {
+                    if protocol::is_clock_skew(&name, &message) && !skew_corrected && meta.attempts < self.max_attempts
+                    {
                         skew_corrected = true;
                         if let Some(server) = server_ms {
                             self.skew_ms.set(server - now_ms());
@@ -413,7 +435,12 @@ impl Inner {
 
 /// Name, message and (for modeled errors) the body's `Message` of an error response. A body that
 /// is not JSON (a proxy's HTML page) still yields a clean error with the status.
-fn describe_error(op: &Operation, status: u16, h: &super::bindings::HeaderMap, text: &str) -> (String, String, Option<String>) {
+fn describe_error(
+    op: &Operation,
+    status: u16,
+    h: &super::bindings::HeaderMap,
+    text: &str,
+) -> (String, String, Option<String>) {
     let parsed = js_sys::JSON::parse(text).ok().filter(|v| v.is_object());
     let field = |key: &str| parsed.as_ref().and_then(|v| get(v, key).as_string());
     let header = h.get("x-amzn-errortype");

@@ -8,9 +8,9 @@ use super::convert::*;
 use super::signer::{credentials, now_ms, with_key_cache};
 use crate::model;
 use crate::prelude::*;
-use crate::text;
 use crate::signaling::{self, Role, SignalingUrlParams};
 use crate::sigv4::{AmzDate, MAX_EXPIRES};
+use crate::text;
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -149,7 +149,8 @@ impl KinesisVideoClient {
                 let problem = text::split_once(m, b':').map_or(m, |(_, p)| text::trim_start(p, b' '));
                 type_error("args.clientId", problem)
             })?;
-            let nat = optional_string(get(&args, "natTraversal"), "args.natTraversal")?.unwrap_or_else(|| "STUN_TURN".into());
+            let nat =
+                optional_string(get(&args, "natTraversal"), "args.natTraversal")?.unwrap_or_else(|| "STUN_TURN".into());
             if !matches!(nat.as_str(), "STUN_TURN" | "TURN_ONLY" | "DISABLED") {
                 return Err(type_error("args.natTraversal", "must be \"STUN_TURN\", \"TURN_ONLY\" or \"DISABLED\""));
             }
@@ -171,8 +172,9 @@ impl KinesisVideoClient {
                     push_json_field(&mut body, "ChannelName", name.as_deref().unwrap_or_default());
                     body.push('}');
                     let out = inner.send(op("DescribeSignalingChannel")?, body, signal.clone()).await?;
-                    string_at(&out, &["ChannelInfo", "ChannelARN"])
-                        .ok_or_else(|| call_error("DeserializationError", "the channel has no ARN", "client", &no_meta))?
+                    string_at(&out, &["ChannelInfo", "ChannelARN"]).ok_or_else(|| {
+                        call_error("DeserializationError", "the channel has no ARN", "client", &no_meta)
+                    })?
                 }
             };
 
@@ -192,7 +194,12 @@ impl KinesisVideoClient {
                 }
             }
             let (Some(wss), Some(https)) = (wss, https) else {
-                return Err(call_error("DeserializationError", "no WSS and HTTPS endpoints for the channel", "client", &no_meta));
+                return Err(call_error(
+                    "DeserializationError",
+                    "no WSS and HTTPS endpoints for the channel",
+                    "client",
+                    &no_meta,
+                ));
             };
 
             let creds = match inner.credentials(signal.as_ref()).await {

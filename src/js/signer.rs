@@ -1,14 +1,14 @@
 //! `signRequest` and `presignUrl`: the general SigV4 signer exported to JS. Synchronous, since
 //! the hashing is pure Rust and needs no WebCrypto promise.
 
-use crate::prelude::*;
-use crate::text;
 use super::bindings::Fields;
 use super::convert::*;
+use crate::prelude::*;
 use crate::sigv4::{
-    self, AmzDate, Credentials, HttpRequest, PayloadChecksumHeader, SessionTokenMode, SigningKeyCache,
-    SigningParams, SigningSettings,
+    self, AmzDate, Credentials, HttpRequest, PayloadChecksumHeader, SessionTokenMode, SigningKeyCache, SigningParams,
+    SigningSettings,
 };
+use crate::text;
 use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -133,12 +133,21 @@ fn options(v: JsValue) -> Result<Options, JsValue> {
 }
 
 /// The signing settings both paths read from `options`; `expires_in` defaults to 900 seconds.
-fn settings(normalize_path: bool, sign_body: bool, sign_session_token: bool, expires_in: Option<u32>) -> SigningSettings {
+fn settings(
+    normalize_path: bool,
+    sign_body: bool,
+    sign_session_token: bool,
+    expires_in: Option<u32>,
+) -> SigningSettings {
     let defaults = SigningSettings::default();
     SigningSettings {
         normalize_path,
         checksum_header: if sign_body { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
-        session_token: if sign_session_token { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning },
+        session_token: if sign_session_token {
+            SessionTokenMode::Signed
+        } else {
+            SessionTokenMode::AppendedAfterSigning
+        },
         expires_in: expires_in.unwrap_or(defaults.expires_in),
     }
 }
@@ -339,7 +348,14 @@ pub fn sign_input(len: usize) -> usize {
 /// bytes in all), then, from the next multiple of 4, a table of their UTF-16 lengths, then
 /// `body_bytes` bytes of body. Returns the address of the result's header, or 0 to decline.
 #[wasm_bindgen(js_name = __signMarshaled, skip_typescript)]
-pub fn sign_marshaled(flags: u32, parts: u32, text_bytes: u32, body_bytes: u32, date_ms: f64, expires_in: f64) -> usize {
+pub fn sign_marshaled(
+    flags: u32,
+    parts: u32,
+    text_bytes: u32,
+    body_bytes: u32,
+    date_ms: f64,
+    expires_in: f64,
+) -> usize {
     let Ok(mut guard) = MARSHAL.0.try_borrow_mut() else { return 0 };
     let m = &mut *guard;
     if marshaled(m, flags, parts as usize, text_bytes as usize, body_bytes as usize, date_ms, expires_in).is_none() {
@@ -357,7 +373,12 @@ fn read_u32(bytes: &[u8], i: usize) -> Option<u32> {
 
 /// Splits `text` into strings of the given UTF-16 lengths, one per slot of `out`; `ascii` tells
 /// whether `text` is all ASCII (lengths are then byte counts).
-fn split_utf16<'t>(mut text: &'t str, ascii: bool, lengths: impl Iterator<Item = u32>, out: &mut [&'t str]) -> Option<()> {
+fn split_utf16<'t>(
+    mut text: &'t str,
+    ascii: bool,
+    lengths: impl Iterator<Item = u32>,
+    out: &mut [&'t str],
+) -> Option<()> {
     for (units, slot) in lengths.zip(out) {
         let units = units as usize;
         let bytes = if ascii {
@@ -446,7 +467,13 @@ impl<'p> Results<'p> {
     fn publish(&self) -> [u32; 5] {
         let address = |p: *const u8| p as usize as u32;
         let ascii = self.units as usize == self.text.len();
-        [address(self.text.as_ptr()), self.text.len() as u32, address(self.entries.as_ptr().cast()), (self.entries.len() / 2) as u32, ascii as u32]
+        [
+            address(self.text.as_ptr()),
+            self.text.len() as u32,
+            address(self.entries.as_ptr().cast()),
+            (self.entries.len() / 2) as u32,
+            ascii as u32,
+        ]
     }
 }
 
@@ -474,13 +501,17 @@ fn sign_usual(results: &mut Results, http: &HttpRequest, params: &SigningParams,
     let mut n = 0;
     for &(name, value) in http.headers {
         // NAMES are the headers the signer sets.
-        if name.bytes().any(|b| b.is_ascii_uppercase()) || NAMES.contains(&name) || sigv4::UNSIGNED_HEADERS.contains(&name) {
+        if name.bytes().any(|b| b.is_ascii_uppercase())
+            || NAMES.contains(&name)
+            || sigv4::UNSIGNED_HEADERS.contains(&name)
+        {
             return None;
         }
         *signable.get_mut(n)? = (name, value);
         n += 1;
     }
-    let added = [("host", url.authority), ("x-amz-date", time.as_str()), ("x-amz-security-token", token.unwrap_or_default())];
+    let added =
+        [("host", url.authority), ("x-amz-date", time.as_str()), ("x-amz-security-token", token.unwrap_or_default())];
     for h in added.into_iter().take(if token.is_some() { 3 } else { 2 }) {
         *signable.get_mut(n)? = h;
         n += 1;
@@ -542,11 +573,8 @@ fn marshaled(
     if header_parts.len() % 2 != 0 || region.is_empty() || service.is_empty() {
         return None;
     }
-    let body: &[u8] = if has(flag::BODY_TEXT) {
-        parts.last()?.as_bytes()
-    } else {
-        input.get(body_start..body_start + body_bytes)?
-    };
+    let body: &[u8] =
+        if has(flag::BODY_TEXT) { parts.last()?.as_bytes() } else { input.get(body_start..body_start + body_bytes)? };
 
     let method = if has(flag::NO_METHOD) && has(flag::PRESIGN) { DEFAULT_PRESIGN_METHOD } else { method };
     if !valid_method(method) {

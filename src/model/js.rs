@@ -3,8 +3,8 @@
 
 use super::generated::{Bound, ShapeIx};
 use super::{
-    enum_values, limits, members, one_of_rules, pattern_of, pattern_text, push_int, shape, text,
-    Kind, Operation, Shape, ValidationError,
+    enum_values, limits, members, one_of_rules, pattern_of, pattern_text, push_int, shape, text, Kind, Operation,
+    Shape, ValidationError,
 };
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -423,11 +423,8 @@ fn to_date(v: &JsValue) -> JsValue {
     } else {
         return v.clone();
     };
-    let date = if seconds.is_nan() {
-        Date::new(v)
-    } else {
-        Date::new(&JsValue::from_f64(Math::round(seconds * 1000.0)))
-    };
+    let date =
+        if seconds.is_nan() { Date::new(v) } else { Date::new(&JsValue::from_f64(Math::round(seconds * 1000.0))) };
     if date.get_time().is_nan() {
         v.clone()
     } else {

@@ -15,6 +15,7 @@
 // Natively only the lookups use the tables; the interpreter that reads the rest is wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+#[rustfmt::skip]
 mod generated;
 #[cfg(target_arch = "wasm32")]
 mod js;
@@ -25,7 +26,9 @@ pub use js::{parse_output, serialize_input};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use generated::{Bound, ShapeIx};
-use generated::{ENUMS, ENUM_VALUES, ERRORS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS};
+use generated::{
+    ENUMS, ENUM_VALUES, ERRORS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS,
+};
 
 /// Which service (endpoint and API version) an operation belongs to. Both sign as `kinesisvideo`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -85,10 +88,7 @@ impl Operation {
 
     /// The index of this operation in [`operations()`] (the last column of the macro rows).
     pub fn index(&self) -> usize {
-        OPERATIONS
-            .iter()
-            .position(|o| core::ptr::eq(o, self))
-            .unwrap_or(usize::MAX)
+        OPERATIONS.iter().position(|o| core::ptr::eq(o, self)).unwrap_or(usize::MAX)
     }
 }
 
@@ -109,11 +109,7 @@ pub fn is_modeled_error(name: &str) -> bool {
 
 /// The HTTP status code the model gives the exception `name`.
 pub fn modeled_error_status(name: &str) -> Option<u16> {
-    ERRORS
-        .binary_search_by(|e| text(e.name).cmp(name))
-        .ok()
-        .and_then(|i| ERRORS.get(i))
-        .map(|e| e.status)
+    ERRORS.binary_search_by(|e| text(e.name).cmp(name)).ok().and_then(|i| ERRORS.get(i)).map(|e| e.status)
 }
 
 /// A client-side validation failure. `message` starts with the path, e.g.

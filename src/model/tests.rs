@@ -216,11 +216,8 @@ fn errors() {
 
 #[test]
 fn one_of_rules_cover_documented_inputs() {
-    let with_rule: Vec<_> = operations()
-        .iter()
-        .filter(|o| one_of_rules(o.input).next().is_some())
-        .map(|o| o.name)
-        .collect();
+    let with_rule: Vec<_> =
+        operations().iter().filter(|o| one_of_rules(o.input).next().is_some()).map(|o| o.name).collect();
     assert_eq!(
         with_rule,
         [

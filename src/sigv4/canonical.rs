@@ -1,9 +1,9 @@
 //! The canonical request: URI, query string, headers and payload hash in SigV4's exact text form.
 
-use crate::prelude::*;
-use alloc::borrow::Cow;
 use super::SigningError;
+use crate::prelude::*;
 use crate::text;
+use alloc::borrow::Cow;
 
 /// An `http(s)://` or `ws(s)://` URL split as written, without re-encoding anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,7 +335,8 @@ impl<'a, 'h> CanonicalRequest<'a, 'h> {
         payload_hash: &'a str,
     ) -> Self {
         let path = url.path_or_root();
-        let path = if normalize && !is_normal_path(path) { Cow::Owned(normalize_path(path)) } else { Cow::Borrowed(path) };
+        let path =
+            if normalize && !is_normal_path(path) { Cow::Owned(normalize_path(path)) } else { Cow::Borrowed(path) };
 
         let mut query = String::new();
         if !url.query.is_empty() || !extra_query.is_empty() {
@@ -492,7 +493,11 @@ mod tests {
                     seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                     // Mostly above the line, so that both answers occur often.
                     let b = (seed >> 16) as u8;
-                    if b < 0x28 && seed & 0x100 != 0 { b | 0x40 } else { b }
+                    if b < 0x28 && seed & 0x100 != 0 {
+                        b | 0x40
+                    } else {
+                        b
+                    }
                 })
                 .collect();
             assert_eq!(has_space_or_control(&buf), naive(&buf), "{buf:?}");

@@ -9,7 +9,8 @@
 use crate::prelude::*;
 use crate::text;
 
-const IV: [u32; 8] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
+const IV: [u32; 8] =
+    [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19];
 
 /// SHA-256 of a message whose first `hashed` bytes (a multiple of 64) are already in `state`,
 /// and whose rest is `data`. One shot, no buffering: every text hashed here is whole in memory,
@@ -220,15 +221,17 @@ impl SigningKeyCache {
 
     /// The signing key of (secret, date, region, service), derived on first use.
     pub fn key(&mut self, secret: &str, date: &str, region: &str, service: &str) -> HmacKey {
-        let hit = self
-            .entries
-            .iter()
-            .find(|e| [(&e.secret, secret), (&e.date, date), (&e.region, region), (&e.service, service)].iter().all(|(a, b)| text::same(a.as_bytes(), b.as_bytes())));
+        let hit = self.entries.iter().find(|e| {
+            [(&e.secret, secret), (&e.date, date), (&e.region, region), (&e.service, service)]
+                .iter()
+                .all(|(a, b)| text::same(a.as_bytes(), b.as_bytes()))
+        });
         if let Some(e) = hit {
             return e.key;
         }
         let key = HmacKey::new(&derive(secret, date, region, service));
-        let entry = Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), key };
+        let entry =
+            Entry { secret: secret.into(), date: date.into(), region: region.into(), service: service.into(), key };
         if self.entries.len() < CACHE_SIZE {
             self.entries.push(entry);
         } else if let Some(slot) = self.entries.get_mut(self.next) {

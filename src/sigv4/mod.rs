@@ -163,7 +163,11 @@ fn push_scope(params: &SigningParams, out: &mut String) {
 
 /// The items in `stack` when they fit, else in `heap`: the lists signed here are short, and
 /// allocating costs more than the rest of the handling.
-pub fn small_list<'s, T: Copy>(stack: &'s mut [T], heap: &'s mut Vec<T>, items: impl Iterator<Item = T>) -> &'s mut [T] {
+pub fn small_list<'s, T: Copy>(
+    stack: &'s mut [T],
+    heap: &'s mut Vec<T>,
+    items: impl Iterator<Item = T>,
+) -> &'s mut [T] {
     let mut n = 0;
     for item in items {
         match stack.get_mut(n) {
@@ -207,7 +211,13 @@ fn sign_canonical(
         buf.byte(end);
     }
     buf.put(creq_hash.as_str());
-    let sig = Hex32::new(&cache.sign(&params.credentials.secret_access_key, time.date(), params.region, params.service, &buf));
+    let sig = Hex32::new(&cache.sign(
+        &params.credentials.secret_access_key,
+        time.date(),
+        params.region,
+        params.service,
+        &buf,
+    ));
     if let (Some(st), Some(text)) = (stages, creq_text) {
         st.canonical_request = text;
         st.string_to_sign = String::from_utf8_lossy(&buf).into_owned();
@@ -341,7 +351,8 @@ fn sign_headers_inner<'a>(
         let mut heap = Vec::new();
         let signable = headers.iter().filter(|(n, _)| !UNSIGNED_HEADERS.contains(&&**n)).map(|(n, v)| (&**n, &**v));
         let signable = small_list(&mut stack, &mut heap, signable);
-        let creq = CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash.as_str());
+        let creq =
+            CanonicalRequest::new(req.method, &url, params.settings.normalize_path, signable, &[], hash.as_str());
         authorize(cache, params, &creq, &mut auth, stages)
     };
 
@@ -357,7 +368,11 @@ fn sign_headers_inner<'a>(
 
 /// Presigns a URL (query-string authentication). The given headers (at least `host`) are signed,
 /// and the payload hash is that of `body`. Returns the URL with the `X-Amz-*` parameters added.
-pub fn presign_url(cache: &mut SigningKeyCache, req: &HttpRequest, params: &SigningParams) -> Result<Signed<String>, SigningError> {
+pub fn presign_url(
+    cache: &mut SigningKeyCache,
+    req: &HttpRequest,
+    params: &SigningParams,
+) -> Result<Signed<String>, SigningError> {
     presign_url_inner(cache, req, params, None)
 }
 
@@ -480,8 +495,13 @@ mod tests {
             let headers: Vec<(&str, &str)> = names.iter().take(count).map(|n| (n.as_str(), " v  1 ")).collect();
             let req = HttpRequest { method: "GET", url: "https://h/", headers: &headers, body: b"" };
             let (signed, stages) = sign_headers_staged(&mut cache, &req, &params).unwrap();
-            let mut lines: Vec<String> = names.iter().take(count).map(|n| format!("{}:v 1", n.to_lowercase())).collect();
-            lines.extend(["host:h".into(), "x-amz-date:20150830T123600Z".into(), "x-amz-security-token:secret-token-value".into()]);
+            let mut lines: Vec<String> =
+                names.iter().take(count).map(|n| format!("{}:v 1", n.to_lowercase())).collect();
+            lines.extend([
+                "host:h".into(),
+                "x-amz-date:20150830T123600Z".into(),
+                "x-amz-security-token:secret-token-value".into(),
+            ]);
             lines.sort();
             let signed_names: Vec<&str> = lines.iter().map(|l| l.split(':').next().unwrap()).collect();
             let want = format!(
@@ -509,10 +529,9 @@ mod tests {
         let mut cache = SigningKeyCache::default();
         let params = params(&c, SigningSettings { expires_in: 0, ..Default::default() });
         let req = HttpRequest { method: "GET", url: "ftp://h/", headers: &[], body: b"" };
-        for r in [
-            sign_headers(&mut cache, &req, &params).map(|_| ()),
-            presign_url(&mut cache, &req, &params).map(|_| ()),
-        ] {
+        for r in
+            [sign_headers(&mut cache, &req, &params).map(|_| ()), presign_url(&mut cache, &req, &params).map(|_| ())]
+        {
             let e = r.unwrap_err();
             let shown = format!("{e} {e:?}");
             assert!(!shown.contains("wJalr") && !shown.contains("secret-token-value"), "{shown}");

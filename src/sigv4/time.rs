@@ -79,7 +79,6 @@ impl AmzDate {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
