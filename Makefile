@@ -38,13 +38,13 @@ pkg: setup
 	$(CARGO_WASM) build --release --target $(WASM_TARGET) --no-default-features --config "target.$(WASM_TARGET).rustflags=$(PKG_RUSTFLAGS)"
 	rm -rf build/bindgen build/pkg
 	mkdir -p build/bindgen build/pkg
-	wasm-bindgen --target web --out-dir build/bindgen $(WASM)
+	wasm-bindgen --target web --no-typescript --out-dir build/bindgen $(WASM)
 	node tools/minify-imports.mjs build/bindgen
 	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) build/bindgen/kinesis_video_wasm_bg.wasm -o build/pkg/kinesis_video_wasm_bg.wasm
 	cp npm/*.js build/bindgen/
 	# Shipped JS is minified (readable sources stay in npm/); exports and import paths are kept.
 	node_modules/.bin/esbuild --minify --format=esm --log-level=warning --outdir=build/pkg build/bindgen/*.js
-	cp build/bindgen/kinesis_video_wasm.d.ts npm/*.d.ts npm/package.json npm/README.md build/pkg/
+	cp npm/*.d.ts npm/package.json npm/README.md build/pkg/
 	node tools/check-pkg.mjs build/pkg
 	rm -rf pkg && mv build/pkg pkg
 

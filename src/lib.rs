@@ -30,6 +30,34 @@ mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 
+/// Module-wide state (caches). A wasm module instance without the atomics feature runs on one
+/// thread, so a `static` may hold a `RefCell`; a borrow that fails (re-entrance) is reported,
+/// not a panic.
+#[cfg(target_arch = "wasm32")]
+pub(crate) struct Global<T>(core::cell::RefCell<T>);
+
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!("the module-wide caches assume single-threaded wasm32");
+
+// SAFETY: single-threaded wasm32 (checked above); nothing in it crosses threads.
+#[cfg(target_arch = "wasm32")]
+unsafe impl<T> Sync for Global<T> {}
+
+#[cfg(target_arch = "wasm32")]
+impl<T> Global<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        Global(core::cell::RefCell::new(value))
+    }
+
+    pub(crate) fn borrow(&self) -> Result<core::cell::Ref<'_, T>, core::cell::BorrowError> {
+        self.0.try_borrow()
+    }
+
+    pub(crate) fn borrow_mut(&self) -> Result<core::cell::RefMut<'_, T>, core::cell::BorrowMutError> {
+        self.0.try_borrow_mut()
+    }
+}
+
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 mod runtime {
     // SAFETY: a wasm module instance without the atomics feature runs on one thread.

@@ -44,6 +44,42 @@ pub fn is_retryable(status: u16, name: &str) -> bool {
     status == 429 || status >= 500 || THROTTLING.contains(&name)
 }
 
+/// What the client does after an attempt that did not succeed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Give up: the error is final (not retryable, or no attempts left).
+    Fail,
+    /// Retry after a backoff delay.
+    Retry,
+    /// Retry at once with the clock corrected from the response's `Date` (once per call).
+    RetryWithCorrectedClock,
+}
+
+/// How an attempt ended, for [`next_step`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptError<'a> {
+    /// No response: a network error or the per-attempt timeout.
+    NoResponse,
+    /// An error response: its status, error name and message.
+    Service { status: u16, name: &'a str, message: &'a str },
+}
+
+/// Standard retry mode: network errors, timeouts, throttling, 429 and 5xx are retried while
+/// attempts are left; a refusal for clock skew is retried once, at once, with the corrected clock.
+pub fn next_step(error: AttemptError, attempts: u32, max_attempts: u32, clock_corrected: bool) -> Next {
+    if attempts >= max_attempts {
+        return Next::Fail;
+    }
+    match error {
+        AttemptError::NoResponse => Next::Retry,
+        AttemptError::Service { name, message, .. } if is_clock_skew(name, message) && !clock_corrected => {
+            Next::RetryWithCorrectedClock
+        }
+        AttemptError::Service { status, name, .. } if is_retryable(status, name) => Next::Retry,
+        AttemptError::Service { .. } => Next::Fail,
+    }
+}
+
 /// A refusal caused by a wrong client clock, which a corrected clock fixes.
 pub fn is_clock_skew(name: &str, message: &str) -> bool {
     matches!(
@@ -164,6 +200,26 @@ mod tests {
         assert!(!is_retryable(403, "InvalidSignatureException"));
         assert_eq!(fault(404), "client");
         assert_eq!(fault(502), "server");
+    }
+
+    #[test]
+    fn next_steps() {
+        use AttemptError::*;
+        let throttled = Service { status: 400, name: "ClientLimitExceededException", message: "" };
+        let missing = Service { status: 404, name: "ResourceNotFoundException", message: "" };
+        let skew = Service {
+            status: 403,
+            name: "InvalidSignatureException",
+            message: "Signature expired: 1 is now earlier than 2",
+        };
+        assert_eq!(next_step(NoResponse, 1, 3, false), Next::Retry);
+        assert_eq!(next_step(NoResponse, 3, 3, false), Next::Fail);
+        assert_eq!(next_step(throttled, 2, 3, false), Next::Retry);
+        assert_eq!(next_step(missing, 1, 3, false), Next::Fail);
+        assert_eq!(next_step(skew, 1, 3, false), Next::RetryWithCorrectedClock);
+        // A second skew refusal is final: the corrected clock did not help.
+        assert_eq!(next_step(skew, 2, 3, true), Next::Fail);
+        assert_eq!(next_step(skew, 1, 1, false), Next::Fail);
     }
 
     #[test]

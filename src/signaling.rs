@@ -4,9 +4,9 @@
 
 use crate::prelude::*;
 use crate::sigv4::{
-    self, AmzDate, Credentials, HttpRequest, SessionTokenMode, SigningKeyCache, SigningParams, SigningSettings,
+    self, AmzDate, Credentials, PathNormalization, SessionTokenMode, SignableRequest, SigningError, SigningKeyCache,
+    SigningParams, SigningSettings,
 };
-use crate::text;
 
 /// Lifetime of a signaling URL when none is given: what the KVS SDKs use.
 pub const DEFAULT_EXPIRES: u32 = 299;
@@ -45,71 +45,95 @@ pub struct SignalingUrlParams<'a> {
     pub time: AmzDate,
 }
 
-/// Checks a viewer's client id the way the service does; `Err` names the field.
-pub fn check_client_id(role: Role, client_id: Option<&str>) -> Result<(), &'static str> {
-    match (role, client_id) {
-        (Role::Viewer, None) => Err("clientId: is required for the VIEWER role"),
-        (Role::Master, Some(_)) => Err("clientId: must not be set for the MASTER role (a channel has one master)"),
-        (_, Some(id)) if id.is_empty() || id.chars().count() > 256 => Err("clientId: must be 1 to 256 characters"),
-        (_, Some(id)) if id.starts_with("AWS_") => Err("clientId: must not start with AWS_"),
-        _ => Ok(()),
+/// Why a signaling URL could not be made; [`SignalingError::field`] names the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalingError {
+    Endpoint(&'static str),
+    ChannelArn(&'static str),
+    ClientId(&'static str),
+    Signing(SigningError),
+}
+
+impl SignalingError {
+    pub fn field(&self) -> &'static str {
+        match self {
+            SignalingError::Endpoint(_) => "endpoint",
+            SignalingError::ChannelArn(_) => "channelArn",
+            SignalingError::ClientId(_) => "clientId",
+            SignalingError::Signing(e) => e.field.name(),
+        }
     }
+
+    pub fn problem(&self) -> &'static str {
+        match self {
+            SignalingError::Endpoint(p) | SignalingError::ChannelArn(p) | SignalingError::ClientId(p) => p,
+            SignalingError::Signing(e) => e.problem.message(),
+        }
+    }
+}
+
+const NOT_WSS: SignalingError = SignalingError::Endpoint("must be a wss:// (or ws://) URL");
+
+/// Checks a viewer's client id the way the service does.
+pub fn check_client_id(role: Role, client_id: Option<&str>) -> Result<(), SignalingError> {
+    let problem = match (role, client_id) {
+        (Role::Viewer, None) => "is required for the VIEWER role",
+        (Role::Master, Some(_)) => "must not be set for the MASTER role (a channel has one master)",
+        (_, Some(id)) if id.is_empty() || crate::text::code_points(id) > 256 => "must be 1 to 256 characters",
+        (_, Some(id)) if id.starts_with("AWS_") => "must not start with AWS_",
+        _ => return Ok(()),
+    };
+    Err(SignalingError::ClientId(problem))
 }
 
 /// The presigned `wss://` URL. The path is signed as written (not normalized), and the query
 /// parameters, `X-Amz-Signature` included, come out sorted by name, exactly as the KVS WebRTC
 /// SDKs build it.
-pub fn presign_signaling_url(cache: &mut SigningKeyCache, p: &SignalingUrlParams) -> Result<String, &'static str> {
-    let parts = sigv4::UrlParts::parse(p.endpoint).map_err(|_| "endpoint: must be a wss:// (or ws://) URL")?;
+pub fn presign_signaling_url(keys: &mut SigningKeyCache, p: &SignalingUrlParams) -> Result<String, SignalingError> {
+    let parts = sigv4::UrlParts::parse(p.endpoint).map_err(|_| NOT_WSS)?;
     if !parts.scheme.eq_ignore_ascii_case("wss") && !parts.scheme.eq_ignore_ascii_case("ws") {
-        return Err("endpoint: must be a wss:// (or ws://) URL");
+        return Err(NOT_WSS);
     }
     if p.endpoint.bytes().any(|b| b == b'?' || b == b'#') {
-        return Err("endpoint: must not have a query string or a fragment");
+        return Err(SignalingError::Endpoint("must not have a query string or a fragment"));
     }
     if p.channel_arn.is_empty() {
-        return Err("channelArn: must be a non-empty string");
+        return Err(SignalingError::ChannelArn("must be a non-empty string"));
     }
     check_client_id(p.role, p.client_id)?;
 
     // The channel ARN and client id ride in the URL's own query, so they are signed.
-    let mut url = String::with_capacity(p.endpoint.len() + p.channel_arn.len() * 3 + 32);
-    url.push_str(p.endpoint);
-    url.push_str("?X-Amz-ChannelARN=");
-    sigv4::encode_strict(p.channel_arn.as_bytes(), &mut url);
-    if let Some(id) = p.client_id {
-        url.push_str("&X-Amz-ClientId=");
-        sigv4::encode_strict(id.as_bytes(), &mut url);
+    let mut own = vec![("X-Amz-ChannelARN", p.channel_arn)];
+    own.extend(p.client_id.map(|id| ("X-Amz-ClientId", id)));
+    let mut url = String::from(p.endpoint);
+    for (i, (k, v)) in own.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(k);
+        url.push('=');
+        sigv4::encode_strict(v.as_bytes(), &mut url);
     }
-    let req = HttpRequest { method: "GET", url: &url, headers: &[], body: b"" };
-    let params = SigningParams {
-        credentials: p.credentials,
-        region: p.region,
-        service: "kinesisvideo",
-        time: p.time,
-        settings: SigningSettings {
-            normalize_path: false,
-            session_token: SessionTokenMode::Signed,
-            expires_in: p.expires_in,
-            ..SigningSettings::default()
-        },
+    let req = SignableRequest { method: "GET", url: &url, headers: &[], body: b"" };
+    let settings = SigningSettings {
+        path_normalization: PathNormalization::Disabled,
+        session_token: SessionTokenMode::Signed,
+        ..SigningSettings::default()
     };
-    let signed = sigv4::presign_url(cache, &req, &params).map_err(|e| e.message())?;
+    let params =
+        SigningParams { credentials: p.credentials, region: p.region, service: "kinesisvideo", time: p.time, settings };
+    let query = sigv4::presign(keys, &req, &params, p.expires_in).map_err(SignalingError::Signing)?.instructions;
 
-    // Move X-Amz-Signature from the end to its sorted place.
-    let Some((base, query)) = text::split_once(&signed.output, b'?') else {
-        return Err("endpoint: must be a wss:// (or ws://) URL");
-    };
-    let mut pairs: Vec<&str> = text::split(query, |b| b == b'&').collect();
-    sigv4::sort_by_key(&mut pairs, |p| text::before(p, |b| b == b'='));
-    let mut out = String::with_capacity(signed.output.len());
-    out.push_str(base);
-    out.push('?');
-    for (i, pair) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(pair);
+    let mut pairs: Vec<(&str, &str)> = own;
+    pairs.extend(query.signed.iter().chain(&query.unsigned).map(|(k, v)| (*k, v.as_str())));
+    sigv4::sort_by_key(&mut pairs, |p| p.0);
+    let mut out = String::with_capacity(url.len() + 1200);
+    for part in [parts.scheme, "://", parts.authority, parts.path_or_root()] {
+        out.push_str(part);
+    }
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(k);
+        out.push('=');
+        sigv4::encode_strict(v.as_bytes(), &mut out);
     }
     Ok(out)
 }
@@ -126,7 +150,7 @@ mod tests {
         }
     }
 
-    fn url(role: Role, client_id: Option<&str>, token: Option<&str>) -> Result<String, &'static str> {
+    fn url(role: Role, client_id: Option<&str>, token: Option<&str>) -> Result<String, SignalingError> {
         let c = creds(token);
         presign_signaling_url(
             &mut SigningKeyCache::new(),
@@ -154,7 +178,11 @@ mod tests {
     fn roles_and_client_ids() {
         assert!(url(Role::Master, None, None).unwrap().contains("X-Amz-ChannelARN="));
         assert!(!url(Role::Master, None, None).unwrap().contains("X-Amz-ClientId"));
-        assert_eq!(url(Role::Viewer, None, None).unwrap_err(), "clientId: is required for the VIEWER role");
+        assert_eq!(
+            url(Role::Viewer, None, None).unwrap_err(),
+            SignalingError::ClientId("is required for the VIEWER role")
+        );
+        assert_eq!(url(Role::Viewer, None, None).unwrap_err().field(), "clientId");
         assert!(url(Role::Master, Some("x"), None).is_err());
         assert!(url(Role::Viewer, Some("AWS_x"), None).is_err());
         assert!(url(Role::Viewer, Some(""), None).is_err());

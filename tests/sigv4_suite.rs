@@ -3,9 +3,8 @@
 //! signer, comparing every stage: canonical request, string to sign, signature, signed request.
 
 use kinesis_video_wasm::sigv4::{
-    days_from_civil, presign_url, presign_url_staged, sign_headers, sign_headers_staged, AmzDate, Credentials, Header,
-    HttpRequest, PayloadChecksumHeader, SessionTokenMode, Signed, SigningKeyCache, SigningParams, SigningSettings,
-    Stages,
+    days_from_civil, headers_to_send, presign, presigned_url, sign_headers, AmzDate, Credentials, PathNormalization,
+    PayloadChecksumHeader, SessionTokenMode, SignableRequest, SigningKeyCache, SigningParams, SigningSettings,
 };
 use std::path::PathBuf;
 
@@ -26,6 +25,7 @@ struct Case {
     service: String,
     time: AmzDate,
     settings: SigningSettings,
+    expires_in: u32,
 }
 
 fn epoch_from_iso(ts: &str) -> i64 {
@@ -75,15 +75,15 @@ fn load(dir: &std::path::Path) -> Case {
         service: ctx["service"].as_str().unwrap().into(),
         time: AmzDate::from_epoch_seconds(epoch_from_iso(ctx["timestamp"].as_str().unwrap())),
         settings: SigningSettings {
-            normalize_path: b("normalize"),
+            path_normalization: if b("normalize") { PathNormalization::Enabled } else { PathNormalization::Disabled },
             checksum_header: if b("sign_body") { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit },
             session_token: if b("omit_session_token") {
                 SessionTokenMode::AppendedAfterSigning
             } else {
                 SessionTokenMode::Signed
             },
-            expires_in: ctx["expiration_in_seconds"].as_u64().unwrap() as u32,
         },
+        expires_in: ctx["expiration_in_seconds"].as_u64().unwrap() as u32,
     }
 }
 
@@ -107,10 +107,10 @@ fn host(case: &Case) -> String {
 }
 
 /// The case's request (URL written as `https://` + host + path as in the file) and parameters.
-fn with_request<T>(case: &Case, f: impl FnOnce(&HttpRequest, &SigningParams) -> T) -> T {
+fn with_request<T>(case: &Case, f: impl FnOnce(&SignableRequest, &SigningParams) -> T) -> T {
     let url = format!("https://{}{}", host(case), case.path);
     let hdrs: Vec<(&str, &str)> = case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let req = HttpRequest { method: &case.method, url: &url, headers: &hdrs, body: &case.body };
+    let req = SignableRequest { method: &case.method, url: &url, headers: &hdrs, body: &case.body };
     let params = SigningParams {
         credentials: &case.creds,
         region: &case.region,
@@ -119,12 +119,6 @@ fn with_request<T>(case: &Case, f: impl FnOnce(&HttpRequest, &SigningParams) -> 
         settings: case.settings,
     };
     f(&req, &params)
-}
-
-/// Signed headers as owned strings, so they outlive the request they borrow from.
-fn owned((s, stages): (Signed<Vec<Header>>, Stages)) -> (Signed<Vec<(String, String)>>, Stages) {
-    let output = s.output.into_iter().map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
-    (Signed { output, signature: s.signature }, stages)
 }
 
 #[test]
@@ -136,20 +130,18 @@ fn suite_has_38_cases() {
 fn header_signing_matches_every_stage() {
     let mut cache = SigningKeyCache::default();
     for (dir, case) in cases() {
-        let (s, stages) = with_request(&case, |req, params| sign_headers_staged(&mut cache, req, params).map(owned))
-            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        assert_eq!(
-            stages.canonical_request,
-            read(&dir, "header-canonical-request.txt"),
-            "{}: canonical request",
-            case.name
-        );
-        assert_eq!(stages.string_to_sign, read(&dir, "header-string-to-sign.txt"), "{}: string to sign", case.name);
-        assert_eq!(s.signature.as_str(), read(&dir, "header-signature.txt"), "{}: signature", case.name);
-        // Without stages the texts are only hashed, never built: same signature.
-        let plain =
-            with_request(&case, |req, params| sign_headers(&mut cache, req, params).map(|s| s.signature)).unwrap();
-        assert_eq!(plain.as_str(), s.signature.as_str(), "{}: unstaged signature", case.name);
+        let (s, sent) = with_request(&case, |req, params| {
+            let s = sign_headers(&mut cache, req, params)?;
+            let sent: Vec<(String, String)> = headers_to_send(req, &s.instructions)
+                .into_iter()
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect();
+            Ok::<_, kinesis_video_wasm::sigv4::SigningError>((s, sent))
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        assert_eq!(s.canonical_request, read(&dir, "header-canonical-request.txt"), "{}: canonical request", case.name);
+        assert_eq!(s.string_to_sign, read(&dir, "header-string-to-sign.txt"), "{}: string to sign", case.name);
+        assert_eq!(s.signature, read(&dir, "header-signature.txt"), "{}: signature", case.name);
 
         // Every header of the expected signed request is among ours, with the same value.
         let signed = read(&dir, "header-signed-request.txt");
@@ -161,7 +153,7 @@ fn header_signing_matches_every_stage() {
                 continue; // folded or repeated in the file; the canonical request covers them
             }
             let ours =
-                s.output.iter().find(|(k, _)| *k == n).unwrap_or_else(|| panic!("{}: missing header {n}", case.name));
+                sent.iter().find(|(k, _)| *k == n).unwrap_or_else(|| panic!("{}: missing header {n}", case.name));
             assert_eq!(ours.1.trim(), v.trim(), "{}: header {n}", case.name);
         }
     }
@@ -171,24 +163,21 @@ fn header_signing_matches_every_stage() {
 fn query_signing_matches_every_stage() {
     let mut cache = SigningKeyCache::default();
     for (dir, case) in cases() {
-        let (s, stages) = with_request(&case, |req, params| presign_url_staged(&mut cache, req, params))
-            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-        assert_eq!(
-            stages.canonical_request,
-            read(&dir, "query-canonical-request.txt"),
-            "{}: canonical request",
-            case.name
-        );
-        assert_eq!(stages.string_to_sign, read(&dir, "query-string-to-sign.txt"), "{}: string to sign", case.name);
-        assert_eq!(s.signature.as_str(), read(&dir, "query-signature.txt"), "{}: signature", case.name);
-        let plain = with_request(&case, |req, params| presign_url(&mut cache, req, params)).unwrap();
-        assert_eq!(plain.output, s.output, "{}: unstaged URL", case.name);
+        let (s, url) = with_request(&case, |req, params| {
+            let s = presign(&mut cache, req, params, case.expires_in)?;
+            let url = presigned_url(req.url, &s.instructions)?;
+            Ok::<_, kinesis_video_wasm::sigv4::SigningError>((s, url))
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        assert_eq!(s.canonical_request, read(&dir, "query-canonical-request.txt"), "{}: canonical request", case.name);
+        assert_eq!(s.string_to_sign, read(&dir, "query-string-to-sign.txt"), "{}: string to sign", case.name);
+        assert_eq!(s.signature, read(&dir, "query-signature.txt"), "{}: signature", case.name);
 
         // The URL carries the same parameters as the expected signed request (order aside).
         let expected_line = read(&dir, "query-signed-request.txt").lines().next().unwrap().to_string();
         let target = &expected_line[case.method.len() + 1..expected_line.rfind(" HTTP/").unwrap()];
         let (exp_path, exp_query) = target.split_once('?').unwrap();
-        let ours = s.output.strip_prefix(&format!("https://{}", host(&case))).unwrap();
+        let ours = url.strip_prefix(&format!("https://{}", host(&case))).unwrap();
         let (our_path, our_query) = ours.split_once('?').unwrap();
         assert_eq!(our_path, exp_path, "{}: path", case.name);
         // Ours are strictly encoded (a raw `ሴ` in the suite's file is `%E1%88%B4` here): compare decoded.

@@ -8,7 +8,7 @@
 
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, JSON};
 use kinesis_video_wasm::js::client::KinesisVideoClient;
-use kinesis_video_wasm::model::operation;
+use kinesis_video_wasm::model::operation_id;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -64,8 +64,8 @@ fn client() -> KinesisVideoClient {
 
 /// Calls the operation named `name` (PascalCase) and awaits it: the output, or the rejection.
 async fn call(client: &KinesisVideoClient, name: &str, input: JsValue) -> Result<JsValue, JsValue> {
-    let op = operation(name).unwrap_or_else(|| panic!("no operation {name}"));
-    let promise: Promise = client.call_operation(op.index(), input, JsValue::UNDEFINED);
+    let op = operation_id(name).unwrap_or_else(|| panic!("no operation {name}"));
+    let promise: Promise = client.call_operation(op as usize, input, JsValue::UNDEFINED);
     JsFuture::from(promise).await
 }
 

@@ -3,50 +3,20 @@
 //! validate + serialize (sync) → credentials → sign → fetch → parse → typed output or error,
 //! with standard-mode retries, per-attempt timeouts, abort and clock-skew correction.
 
-use super::bindings::{fetch, AbortController, AbortSignal, FetchResponse, Fields};
 use super::convert::*;
-use super::signer::{credentials, now_ms, with_key_cache};
-use crate::model::{self, Operation, Service};
+use super::signer::{now_ms, with_keys};
+use super::transport::{self, Failure, HttpResponse};
+use crate::model::{self, Operation, OperationId, Service};
 use crate::prelude::*;
-use crate::protocol;
-use crate::sigv4::{self, AmzDate, Credentials, HttpRequest, SigningParams, SigningSettings};
+use crate::protocol::{self, AttemptError, Next};
+use crate::sigv4::{self, AmzDate, Credentials, SignableRequest, SigningParams, SigningSettings};
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-
-#[wasm_bindgen(typescript_custom_section)]
-const CLIENT_TS: &'static str = r#"
-/** Metadata of a call, on every output and every error, as in the AWS SDK for JavaScript v3. */
-export interface ResponseMetadata { httpStatusCode?: number; requestId?: string; attempts: number; totalRetryDelay: number }
-export interface MetadataBearer { $metadata: ResponseMetadata }
-/** A rejected call: `name` is the AWS exception name (or ValidationError, AbortError, TimeoutError, NetworkError, CredentialsProviderError, DeserializationError, UnknownError). */
-export interface KinesisVideoError extends Error { name: KinesisVideoErrorName | "AbortError" | "TimeoutError" | "NetworkError" | "CredentialsProviderError" | "DeserializationError" | "UnknownError" | (string & {}); $fault: "client" | "server"; $metadata: ResponseMetadata; Message?: string }
-export type CredentialsProvider = () => Promise<Credentials>;
-export interface KinesisVideoClientConfig {
-  region: string;
-  credentials: Credentials | CredentialsProvider;
-  /** e.g. "http://127.0.0.1:4567": overrides endpoint resolution. */
-  endpoint?: string;
-  useFipsEndpoint?: boolean;
-  useDualstackEndpoint?: boolean;
-  /** Attempts per call, retries included. Default 3. */
-  maxAttempts?: number;
-  /** Per-attempt timeout in milliseconds. Default: none. */
-  requestTimeoutMs?: number;
-}
-export interface KinesisVideoSignalingClientConfig {
-  region: string;
-  credentials: Credentials | CredentialsProvider;
-  /** The HTTPS ResourceEndpoint from GetSignalingChannelEndpoint. */
-  endpoint: string;
-  maxAttempts?: number;
-  requestTimeoutMs?: number;
-}
-export interface CallOptions { abortSignal?: AbortSignal }
-"#;
+use web_sys::AbortSignal;
 
 /// Credentials are refreshed this long before they expire.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -64,6 +34,7 @@ enum CredentialSource {
     },
 }
 
+/// A client's settings and state, shared by its calls in flight.
 pub(crate) struct Inner {
     service: Service,
     pub(crate) region: String,
@@ -83,13 +54,7 @@ pub(crate) enum CredentialsFailure {
     Failed(String),
 }
 
-/// How one attempt ended without a response.
-enum Failure {
-    Aborted,
-    Timeout,
-    Network(String),
-}
-
+/// `$metadata` of a call.
 pub(crate) struct Meta {
     pub(crate) status: Option<u16>,
     pub(crate) request_id: Option<String>,
@@ -98,6 +63,8 @@ pub(crate) struct Meta {
 }
 
 impl Meta {
+    pub(crate) const NONE: Meta = Meta { status: None, request_id: None, attempts: 0, total_delay: 0.0 };
+
     fn to_js(&self) -> JsValue {
         let o = Object::new();
         if let Some(s) = self.status {
@@ -112,6 +79,7 @@ impl Meta {
     }
 }
 
+/// A rejected call: an `Error` named `name`, with `$fault` and `$metadata`.
 pub(crate) fn call_error(name: &str, message: &str, fault: &str, meta: &Meta) -> JsValue {
     let e = error(name, message);
     set(e.unchecked_ref(), "$fault", &JsValue::from_str(fault));
@@ -119,34 +87,15 @@ pub(crate) fn call_error(name: &str, message: &str, fault: &str, meta: &Meta) ->
     e
 }
 
-fn error_message(e: &JsValue) -> String {
-    if let Some(s) = e.as_string() {
-        return s;
-    }
-    if e.is_object() {
-        if let Some(m) = get(e, "message").as_string() {
-            return m;
-        }
-    }
-    String::from("unknown error")
-}
-
-fn optional_number(v: JsValue, path: &str, min: f64, max: f64, problem: &str) -> Result<Option<f64>, JsValue> {
-    if is_absent(&v) {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n >= min && n <= max => Ok(Some(n)),
-        _ => Err(type_error(path, problem)),
-    }
+pub(crate) fn aborted(meta: &Meta) -> JsValue {
+    call_error("AbortError", "the call was aborted", "client", meta)
 }
 
 impl Inner {
     fn from_config(config: JsValue, service: Service) -> Result<Inner, JsValue> {
         let config = required_object(config, "config")?;
-        let c: &Fields = config.unchecked_ref();
-        let region = required_string(c.region(), "config.region")?;
-        let creds_value = c.credentials();
+        let region = required_string(get(&config, "region"), "config.region")?;
+        let creds_value = get(&config, "credentials");
         let credentials = if let Some(f) = creds_value.dyn_ref::<Function>() {
             CredentialSource::Provider { provider: f.clone(), cached: RefCell::new(None), pending: RefCell::new(None) }
         } else {
@@ -177,19 +126,19 @@ impl Inner {
             },
         }
         .map_err(|m| type_error("config", m))?;
-        let max_attempts = optional_int(
+        let max_attempts = optional_number(
             get(&config, "maxAttempts"),
             "config.maxAttempts",
-            1.0,
-            100.0,
+            (1.0, 100.0),
+            true,
             "must be an integer from 1 to 100",
         )?
         .map_or(3, |n| n as u32);
         let timeout_ms = optional_number(
             get(&config, "requestTimeoutMs"),
             "config.requestTimeoutMs",
-            1.0,
-            2_147_483_647.0,
+            (1.0, 2_147_483_647.0),
+            false,
             "must be a positive number of milliseconds",
         )?;
         Ok(Inner { service, region, endpoint, max_attempts, timeout_ms, credentials, skew_ms: Cell::new(0.0), stun })
@@ -245,13 +194,13 @@ impl Inner {
                 // Race the provider against the abort signal.
                 let mut reject_fn: Option<Function> = None;
                 let aborted = Promise::new(&mut |_, reject| {
-                    s.add_event_listener("abort", &reject);
+                    let _ = s.add_event_listener_with_callback("abort", &reject);
                     reject_fn = Some(reject);
                 });
                 let race = Promise::race(&js_sys::Array::of2(&promise, &aborted));
                 let r = JsFuture::from(race).await;
                 if let Some(f) = reject_fn {
-                    s.remove_event_listener("abort", &f);
+                    let _ = s.remove_event_listener_with_callback("abort", &f);
                 }
                 if s.aborted() {
                     return Err(CredentialsFailure::Aborted);
@@ -273,9 +222,10 @@ impl Inner {
         Ok(creds)
     }
 
-    fn sign(&self, url: &str, body: &str, creds: &Credentials) -> Result<Vec<(String, String)>, JsValue> {
+    /// The headers to send with `body`: content type and SigV4's (fetch sets `host` itself).
+    fn sign(&self, url: &str, body: &str, creds: &Credentials) -> Result<Vec<(&'static str, String)>, JsValue> {
         let headers = [("content-type", "application/json")];
-        let req = HttpRequest { method: "POST", url, headers: &headers, body: body.as_bytes() };
+        let req = SignableRequest { method: "POST", url, headers: &headers, body: body.as_bytes() };
         let params = SigningParams {
             credentials: creds,
             region: &self.region,
@@ -283,80 +233,38 @@ impl Inner {
             time: AmzDate::from_epoch_millis(self.now()),
             settings: SigningSettings::default(),
         };
-        let signed = with_key_cache(|cache| sigv4::sign_headers(cache, &req, &params))
-            .map_err(|e| type_error("request", e.message()))?;
-        // fetch sets Host itself (browsers refuse to), from the same URL.
-        Ok(signed
-            .output
-            .into_iter()
-            .filter(|(n, _)| n != "host")
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
-            .collect())
+        let signed = with_keys(|keys| sigv4::sign_headers(keys, &req, &params))
+            .map_err(|e| type_error(&field("request", e.field.name()), e.problem.message()))?;
+        let mut all = Vec::with_capacity(signed.instructions.len() + 1);
+        all.push(("content-type", String::from("application/json")));
+        all.extend(signed.instructions);
+        Ok(all)
     }
 
-    /// One HTTP exchange: status, headers and the whole body text, or why there was none.
-    async fn exchange(
+    /// Validates and serializes `input`, then sends it (for calls the package makes itself).
+    pub(crate) async fn call(
         &self,
-        url: &str,
-        headers: &[(String, String)],
-        body: &str,
-        user_signal: Option<&AbortSignal>,
-    ) -> Result<(FetchResponse, String), Failure> {
-        let controller = AbortController::new();
-        let abort = controller.bound_abort();
-        let timer = match (self.timeout_ms, &abort) {
-            (Some(ms), Some(f)) => Some(super::bindings::set_timeout(f, ms)),
-            _ => None,
-        };
-        if let (Some(s), Some(f)) = (user_signal, &abort) {
-            s.add_event_listener("abort", f);
-        }
-        let mut init = String::with_capacity(body.len() + 512);
-        init.push_str("{\"method\":\"POST\",\"headers\":");
-        push_json_object(headers, &mut init);
-        init.push_str(",\"body\":");
-        push_json_string(body, &mut init);
-        init.push('}');
-        let init = js_sys::JSON::parse(&init).unwrap_or_else(|_| Object::new().into());
-        set(init.unchecked_ref(), "signal", &controller.signal());
-
-        let result = async {
-            let response = JsFuture::from(fetch(url, &init)?).await?;
-            let response: FetchResponse = response.unchecked_into();
-            let text = JsFuture::from(response.text()).await?;
-            Ok::<_, JsValue>((response, text.as_string().unwrap_or_default()))
-        }
-        .await;
-
-        if let Some(t) = timer {
-            super::bindings::clear_timeout(&t);
-        }
-        if let (Some(s), Some(f)) = (user_signal, &abort) {
-            s.remove_event_listener("abort", f);
-        }
-        result.map_err(|e| {
-            if user_signal.is_some_and(|s| s.aborted()) {
-                Failure::Aborted
-            } else if controller.signal().aborted() {
-                Failure::Timeout
-            } else {
-                Failure::Network(error_message(&e))
-            }
-        })
+        id: OperationId,
+        input: &JsValue,
+        signal: Option<AbortSignal>,
+    ) -> Result<JsValue, JsValue> {
+        let op = id.operation();
+        let body = model::serialize_input(op, input)
+            .map_err(|e| call_error("ValidationError", &e.message, "client", &Meta::NONE))?;
+        self.send(op, body, signal).await
     }
 
     pub(crate) async fn send(
         &self,
         op: &'static Operation,
         body: String,
-        user_signal: Option<AbortSignal>,
+        signal: Option<AbortSignal>,
     ) -> Result<JsValue, JsValue> {
-        let mut meta = Meta { status: None, request_id: None, attempts: 0, total_delay: 0.0 };
-        let aborted = |meta: &Meta| call_error("AbortError", "the call was aborted", "client", meta);
-        if user_signal.as_ref().is_some_and(|s| s.aborted()) {
+        let mut meta = Meta::NONE;
+        if signal.as_ref().is_some_and(|s| s.aborted()) {
             return Err(aborted(&meta));
         }
-        let creds = match self.credentials(user_signal.as_ref()).await {
+        let creds = match self.credentials(signal.as_ref()).await {
             Ok(c) => c,
             Err(CredentialsFailure::Aborted) => return Err(aborted(&meta)),
             Err(CredentialsFailure::Failed(m)) => {
@@ -364,117 +272,112 @@ impl Inner {
             }
         };
         let url = protocol::join_url(&self.endpoint, &op.uri());
-        let mut skew_corrected = false;
+        let body_js = JsValue::from_str(&body);
+        let mut clock_corrected = false;
         loop {
             meta.attempts += 1;
             let headers = self.sign(&url, &body, &creds)?;
-            let outcome = self.exchange(&url, &headers, &body, user_signal.as_ref()).await;
-            let err = match outcome {
+            let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let (err, next) = match transport::post(&url, &headers, &body_js, self.timeout_ms, signal.as_ref()).await {
                 Err(Failure::Aborted) => return Err(aborted(&meta)),
-                Err(Failure::Timeout) => {
-                    let mut m = String::from("no response within the request timeout for ");
-                    m.push_str(op.name);
-                    call_error("TimeoutError", &m, "client", &meta)
+                Err(failure) => {
+                    let err = match failure {
+                        Failure::Network(m) => call_error("NetworkError", &m, "client", &meta),
+                        _ => {
+                            let mut m = String::from("no response within the request timeout for ");
+                            m.push_str(op.name);
+                            call_error("TimeoutError", &m, "client", &meta)
+                        }
+                    };
+                    (
+                        err,
+                        protocol::next_step(
+                            AttemptError::NoResponse,
+                            meta.attempts,
+                            self.max_attempts,
+                            clock_corrected,
+                        ),
+                    )
                 }
-                Err(Failure::Network(m)) => call_error("NetworkError", &m, "client", &meta),
-                Ok((response, text)) => {
-                    let status = response.status();
-                    let h = response.header_map();
-                    meta.status = Some(status);
-                    meta.request_id = h
-                        .get("x-amzn-requestid")
-                        .or_else(|| h.get("x-amzn-request-id"))
-                        .or_else(|| h.get("x-amz-request-id"));
-                    let server_ms = h.get("date").and_then(|d| protocol::parse_http_date(&d));
+                Ok(response) => {
+                    meta.status = Some(response.status);
+                    meta.request_id = ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id"]
+                        .iter()
+                        .find_map(|h| response.header(h));
+                    let server_ms = response.header("date").and_then(|d| protocol::parse_http_date(&d));
                     if let Some(server) = server_ms {
                         let skew = server - now_ms();
                         if (skew - self.skew_ms.get()).abs() > SKEW_THRESHOLD_MS {
                             self.skew_ms.set(skew);
                         }
                     }
-                    if (200..300).contains(&status) {
-                        return match model::parse_output(op, &text) {
+                    if (200..300).contains(&response.status) {
+                        return match model::parse_output(op, &response.body) {
                             Ok(out) => {
                                 set(out.unchecked_ref(), "$metadata", &meta.to_js());
                                 Ok(out)
                             }
-                            Err(m) => Err(call_error("DeserializationError", &m, "client", &meta)),
+                            Err(m) => Err(call_error("DeserializationError", m, "client", &meta)),
                         };
                     }
-                    let (name, message, modeled_message) = describe_error(op, status, &h, &text);
-                    // A skew refusal is retried once, with the corrected clock, within maxAttempts.
-                    if protocol::is_clock_skew(&name, &message) && !skew_corrected && meta.attempts < self.max_attempts
-                    {
-                        skew_corrected = true;
+                    let described = describe_error(op, &response);
+                    let attempt = AttemptError::Service {
+                        status: response.status,
+                        name: &described.name,
+                        message: &described.message,
+                    };
+                    let next = protocol::next_step(attempt, meta.attempts, self.max_attempts, clock_corrected);
+                    if next == Next::RetryWithCorrectedClock {
                         if let Some(server) = server_ms {
                             self.skew_ms.set(server - now_ms());
                         }
-                        continue;
                     }
-                    let e = call_error(&name, &message, protocol::fault(status), &meta);
-                    if let Some(m) = modeled_message {
+                    let e = call_error(&described.name, &described.message, protocol::fault(response.status), &meta);
+                    if let Some(m) = described.modeled_message {
                         set(e.unchecked_ref(), "Message", &JsValue::from_str(&m));
                     }
-                    if !protocol::is_retryable(status, &name) {
-                        return Err(e);
-                    }
-                    e
+                    (e, next)
                 }
             };
-            if meta.attempts >= self.max_attempts {
-                return Err(err);
+            match next {
+                Next::Fail => return Err(err),
+                Next::RetryWithCorrectedClock => clock_corrected = true,
+                Next::Retry => {
+                    let delay = protocol::backoff_ms(meta.attempts, js_sys::Math::random());
+                    if !transport::sleep(delay, signal.as_ref()).await {
+                        return Err(aborted(&meta));
+                    }
+                    meta.total_delay += delay;
+                }
             }
-            let delay = protocol::backoff_ms(meta.attempts, js_sys::Math::random());
-            if !sleep(delay, user_signal.as_ref()).await {
-                return Err(aborted(&meta));
-            }
-            meta.total_delay += delay;
         }
     }
+}
+
+struct DescribedError {
+    name: String,
+    message: String,
+    /// The body's `Message`, for an error the operation declares.
+    modeled_message: Option<String>,
 }
 
 /// Name, message and (for modeled errors) the body's `Message` of an error response. A body that
 /// is not JSON (a proxy's HTML page) still yields a clean error with the status.
-fn describe_error(
-    op: &Operation,
-    status: u16,
-    h: &super::bindings::HeaderMap,
-    text: &str,
-) -> (String, String, Option<String>) {
-    let parsed = js_sys::JSON::parse(text).ok().filter(|v| v.is_object());
-    let field = |key: &str| parsed.as_ref().and_then(|v| get(v, key).as_string());
-    let header = h.get("x-amzn-errortype");
-    let name = protocol::error_name(header.as_deref(), field("code").as_deref(), field("__type").as_deref())
+fn describe_error(op: &Operation, response: &HttpResponse) -> DescribedError {
+    let parsed = model::parse_body(&response.body).filter(|v| v.is_object());
+    let text = |key: &str| parsed.as_ref().and_then(|v| get(v, key).as_string());
+    let header = response.header("x-amzn-errortype");
+    let name = protocol::error_name(header.as_deref(), text("code").as_deref(), text("__type").as_deref())
         .unwrap_or_else(|| String::from("UnknownError"));
-    let capital = field("Message");
-    let message = field("message").or_else(|| capital.clone()).unwrap_or_else(|| {
+    let capital = text("Message");
+    let message = text("message").or_else(|| capital.clone()).unwrap_or_else(|| {
         let mut m = String::from("HTTP ");
-        let mut buf = [0u8; 20];
-        m.push_str(crate::text::decimal(u64::from(status), &mut buf));
+        crate::text::push_uint(&mut m, u64::from(response.status));
         m.push_str(if parsed.is_some() { " error" } else { " error with a body that is not JSON" });
         m
     });
-    let modeled = if model::is_modeled_error(&name) && op.declares_error(&name) { capital } else { None };
-    (name, message, modeled)
-}
-
-/// Waits `ms`; false when `signal` aborts first.
-async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
-    let mut reject_fn: Option<Function> = None;
-    let mut timer = JsValue::UNDEFINED;
-    let p = Promise::new(&mut |resolve, reject| {
-        timer = super::bindings::set_timeout(&resolve, ms);
-        if let Some(s) = signal {
-            s.add_event_listener("abort", &reject);
-        }
-        reject_fn = Some(reject);
-    });
-    let done = JsFuture::from(p).await.is_ok();
-    super::bindings::clear_timeout(&timer);
-    if let (Some(s), Some(f)) = (signal, reject_fn) {
-        s.remove_event_listener("abort", &f);
-    }
-    done && !signal.is_some_and(|s| s.aborted())
+    let modeled_message = if model::is_modeled_error(&name) && op.declares_error(&name) { capital } else { None };
+    DescribedError { name, message, modeled_message }
 }
 
 /// `options.abortSignal`, when given.
@@ -489,18 +392,14 @@ pub(crate) fn abort_signal(options: &JsValue) -> Option<AbortSignal> {
 
 /// Validates and serializes now (so a bad input is refused before any request and later
 /// changes to the caller's object do not matter), then runs the call.
-#[inline(never)]
-pub(crate) fn call(inner: &Rc<Inner>, op_index: usize, input: JsValue, options: JsValue) -> Promise {
-    let op = match model::operations().get(op_index) {
+fn call(inner: &Rc<Inner>, index: usize, input: JsValue, options: JsValue) -> Promise {
+    let op = match OperationId::from_index(index).map(OperationId::operation) {
         Some(op) if op.service == inner.service => op,
         _ => return Promise::reject(&error("TypeError", "unknown operation for this client")),
     };
     let body = match model::serialize_input(op, &input) {
         Ok(b) => b,
-        Err(e) => {
-            let meta = Meta { status: None, request_id: None, attempts: 0, total_delay: 0.0 };
-            return Promise::reject(&call_error("ValidationError", &e.message, "client", &meta));
-        }
+        Err(e) => return Promise::reject(&call_error("ValidationError", &e.message, "client", &Meta::NONE)),
     };
     let signal = abort_signal(&options);
     let inner = inner.clone();
@@ -516,9 +415,7 @@ pub struct KinesisVideoClient {
 #[wasm_bindgen]
 impl KinesisVideoClient {
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "KinesisVideoClientConfig")] config: JsValue,
-    ) -> Result<KinesisVideoClient, JsValue> {
+    pub fn new(config: JsValue) -> Result<KinesisVideoClient, JsValue> {
         Ok(KinesisVideoClient { inner: Rc::new(Inner::from_config(config, Service::KinesisVideo)?) })
     }
 
@@ -526,6 +423,13 @@ impl KinesisVideoClient {
     #[wasm_bindgen(getter)]
     pub fn endpoint(&self) -> String {
         self.inner.endpoint.clone()
+    }
+
+    /// The operation methods (npm/operations.js, generated) are each a call of this one export by
+    /// index: one wasm export instead of 34 keeps the module and its glue small.
+    #[wasm_bindgen(js_name = __call)]
+    pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
+        call(&self.inner, index, input, options)
     }
 }
 
@@ -538,9 +442,7 @@ pub struct KinesisVideoSignalingClient {
 #[wasm_bindgen]
 impl KinesisVideoSignalingClient {
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "KinesisVideoSignalingClientConfig")] config: JsValue,
-    ) -> Result<KinesisVideoSignalingClient, JsValue> {
+    pub fn new(config: JsValue) -> Result<KinesisVideoSignalingClient, JsValue> {
         Ok(KinesisVideoSignalingClient { inner: Rc::new(Inner::from_config(config, Service::Signaling)?) })
     }
 
@@ -548,22 +450,8 @@ impl KinesisVideoSignalingClient {
     pub fn endpoint(&self) -> String {
         self.inner.endpoint.clone()
     }
-}
 
-// The 34 operation methods are installed on these classes' prototypes by the generated
-// `operations.js` in the package, each a one-line call into `__call`: one wasm export instead of 34
-// keeps the module and its JS glue small (a wasm-bindgen export costs about 1 KB).
-#[wasm_bindgen]
-impl KinesisVideoClient {
-    #[wasm_bindgen(js_name = __call, skip_typescript)]
-    pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
-        call(&self.inner, index, input, options)
-    }
-}
-
-#[wasm_bindgen]
-impl KinesisVideoSignalingClient {
-    #[wasm_bindgen(js_name = __call, skip_typescript)]
+    #[wasm_bindgen(js_name = __call)]
     pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
         call(&self.inner, index, input, options)
     }

@@ -1,7 +1,9 @@
 //! Reading and building JS values: the one place that knows how fields are looked up and how
-//! bad input is reported.
+//! bad input is reported. Fields are read with `Reflect.get`, which hands back a throwing
+//! getter's exception as a value instead of unwinding through wasm.
 
 use crate::prelude::*;
+use crate::sigv4::Credentials;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -15,10 +17,19 @@ pub fn error(name: &str, message: &str) -> JsValue {
 /// A `TypeError` for input that does not fit the contract: `path` names the field.
 pub fn type_error(path: &str, problem: &str) -> JsValue {
     let mut m = String::with_capacity(path.len() + problem.len() + 2);
-    m.push_str(path);
-    m.push_str(": ");
-    m.push_str(problem);
+    for part in [path, ": ", problem] {
+        m.push_str(part);
+    }
     js_sys::TypeError::new(&m).into()
+}
+
+/// `prefix` + `.` + `name`: the path of a field in error messages.
+pub fn field(prefix: &str, name: &str) -> String {
+    let mut p = String::with_capacity(prefix.len() + name.len() + 1);
+    for part in [prefix, ".", name] {
+        p.push_str(part);
+    }
+    p
 }
 
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -29,9 +40,21 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
     }
 }
 
+/// Sets an own data property; `__proto__` (possible as a header name or map key) is defined,
+/// since assigning it would set the prototype instead.
 pub fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a fresh plain object's own property cannot throw.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    let k = JsValue::from_str(key);
+    if key == "__proto__" {
+        let d = Object::new();
+        let t = JsValue::TRUE;
+        for (name, v) in [("value", value), ("writable", &t), ("enumerable", &t), ("configurable", &t)] {
+            let _ = Reflect::set(&d, &JsValue::from_str(name), v);
+        }
+        let _ = Reflect::define_property(obj, &k, &d);
+    } else {
+        // Setting a plain object's own property cannot throw.
+        let _ = Reflect::set(obj, &k, value);
+    }
 }
 
 pub fn is_absent(v: &JsValue) -> bool {
@@ -79,20 +102,22 @@ pub fn optional_date_ms(v: JsValue, path: &str) -> Result<Option<f64>, JsValue> 
     }
 }
 
-/// An integer within `min..=max`, or `None` when absent.
-pub fn optional_int(v: JsValue, path: &str, min: f64, max: f64, problem: &str) -> Result<Option<f64>, JsValue> {
+/// A number within `min..=max` (a whole one when `whole`), or `None` when absent.
+pub fn optional_number(
+    v: JsValue,
+    path: &str,
+    (min, max): (f64, f64),
+    whole: bool,
+    problem: &str,
+) -> Result<Option<f64>, JsValue> {
     if is_absent(&v) {
         return Ok(None);
     }
     match v.as_f64() {
-        Some(n) if integer_within(n, min, max) => Ok(Some(n)),
+        // NaN fails both comparisons; n % 1.0 needs no std float functions.
+        Some(n) if n >= min && n <= max && (!whole || n % 1.0 == 0.0) => Ok(Some(n)),
         _ => Err(type_error(path, problem)),
     }
-}
-
-/// Whether `n` is a whole number within `min..=max` (NaN never is).
-pub fn integer_within(n: f64, min: f64, max: f64) -> bool {
-    n >= min && n <= max && n == (n as i64) as f64
 }
 
 /// A string, `Uint8Array` or `ArrayBuffer` body as bytes; absent is empty.
@@ -113,16 +138,16 @@ pub fn body_bytes(v: JsValue, path: &str) -> Result<Vec<u8>, JsValue> {
 }
 
 fn header_text(v: &JsValue, path: &str) -> Result<String, JsValue> {
-    let s = match v.as_string() {
-        Some(s) => Some(s),
-        // Numbers such as content-length are common; format them as JS does.
-        None if v.as_f64().is_some() => js_sys::Number::from(v.clone()).to_string_with_radix(10).ok().map(String::from),
-        None => None,
-    };
-    match s {
-        Some(s) => Ok(s),
-        None => Err(type_error(path, "names and values must be strings (or numbers)")),
+    if let Some(s) = v.as_string() {
+        return Ok(s);
     }
+    // Numbers such as content-length are common; format them as JS does.
+    if v.as_f64().is_some() {
+        if let Ok(s) = js_sys::Number::from(v.clone()).to_string_with_radix(10) {
+            return Ok(String::from(s));
+        }
+    }
+    Err(type_error(path, "names and values must be strings (or numbers)"))
 }
 
 /// Headers given as a record or as `[name, value]` pairs (which may repeat a name).
@@ -130,53 +155,41 @@ pub fn headers(v: JsValue, path: &str) -> Result<Vec<(String, String)>, JsValue>
     if is_absent(&v) {
         return Ok(Vec::new());
     }
+    let shape_error = || type_error(path, "must be a record or an array of [name, value] pairs");
     let entries = if Array::is_array(&v) {
         Array::from(&v)
     } else if v.is_object() {
         Object::entries(v.unchecked_ref())
     } else {
-        return Err(type_error(path, "must be a record or an array of [name, value] pairs"));
+        return Err(shape_error());
     };
     let mut out = Vec::with_capacity(entries.length() as usize);
     for pair in entries.iter() {
         if !Array::is_array(&pair) {
-            return Err(type_error(path, "must be a record or an array of [name, value] pairs"));
+            return Err(shape_error());
         }
-        let name = header_text(&Reflect::get_u32(&pair, 0).unwrap_or(JsValue::UNDEFINED), path)?;
-        let value = header_text(&Reflect::get_u32(&pair, 1).unwrap_or(JsValue::UNDEFINED), path)?;
-        out.push((name, value));
+        let item = |i| Reflect::get_u32(&pair, i).unwrap_or(JsValue::UNDEFINED);
+        out.push((header_text(&item(0), path)?, header_text(&item(1), path)?));
     }
     Ok(out)
 }
 
-/// Appends string pairs as a JSON object: building objects through one `JSON.parse` is far
-/// cheaper than a wasm-to-JS call (and a UTF-8 decode) per property.
-pub fn push_json_object<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)], json: &mut String) {
-    json.push('{');
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        push_json_string(k.as_ref(), json);
-        json.push(':');
-        push_json_string(v.as_ref(), json);
+/// Reads `{ accessKeyId, secretAccessKey, sessionToken? }`; `path` prefixes field names in errors.
+pub fn credentials(v: &JsValue, path: &str) -> Result<Credentials, JsValue> {
+    if !v.is_object() {
+        return Err(type_error(path, "must be an object with accessKeyId and secretAccessKey"));
     }
-    json.push('}');
+    Ok(Credentials {
+        access_key_id: required_string(get(v, "accessKeyId"), &field(path, "accessKeyId"))?,
+        secret_access_key: required_string(get(v, "secretAccessKey"), &field(path, "secretAccessKey"))?,
+        session_token: optional_string(get(v, "sessionToken"), &field(path, "sessionToken"))?.filter(|t| !t.is_empty()),
+    })
 }
 
-/// Appends `s` as a JSON string literal.
-pub fn push_json_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(s.get(run..i).unwrap_or_default());
-            let esc = [b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]];
-            out.push_str(core::str::from_utf8(&esc).unwrap_or_default());
-            run = i + 1;
-        }
+/// The message of a JS exception or rejection value.
+pub fn error_message(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
     }
-    out.push_str(s.get(run..).unwrap_or_default());
-    out.push('"');
+    get(e, "message").as_string().unwrap_or_else(|| String::from("unknown error"))
 }

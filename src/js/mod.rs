@@ -7,5 +7,4 @@ pub mod client;
 mod convert;
 pub mod signaling;
 pub mod signer;
-
-pub use convert::*;
+mod transport;

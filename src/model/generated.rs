@@ -2,1275 +2,710 @@
 // Do not edit: change the generator or the model and run `node tools/gen-model.mjs`.
 #![allow(clippy::all)]
 
-use super::{ErrorDef, Kind, Member, OneOf, Operation, Service, Shape, Str};
+use super::{Bounds, ErrorDef, Limits, Member, OneOf, Operation, PatternIx, Service, Shape, ShapeIx, Span, Str};
 
-/// Index of a shape in [`SHAPES`].
-pub(super) type ShapeIx = u8;
-/// Type of numeric limits; its MIN and MAX mean "no limit".
+/// The type of numeric limits: the smallest that holds every limit of the models.
 pub(super) type Bound = i32;
-const N: Bound = Bound::MIN;
-const X: Bound = Bound::MAX;
 
 /// Every member name, enum value, pattern and error name, deduplicated; see [`Str`].
 pub(super) static STRINGS: &str = "arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+arn:[a-z\\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+arn:[a-z\\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+(,[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+)*SingleMasterChannelEndpointConfigurationStreamEdgeConfigurationNotFoundExceptionTagsPerResourceExceededLimitException^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$AccountChannelLimitExceededExceptionAccountStreamLimitExceededExceptionDeviceStreamLimitExceededExceptionMappedResourceConfigurationList^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$GET_DASH_STREAMING_SESSION_URLInvalidResourceFormatExceptionGET_HLS_STREAMING_SESSION_URLClientLimitExceededExceptionImageGenerationConfigurationGET_MEDIA_FOR_FRAGMENT_LISTDataRetentionChangeInHoursStreamStorageConfigurationMediaStorageConfigurationNotificationConfigurationResourceNotFoundExceptionSingleMasterConfigurationInvalidArgumentExceptionNoDataRetentionExceptionVersionMismatchExceptionDECREASE_DATA_RETENTIONINCREASE_DATA_RETENTIONSessionExpiredExceptionInvalidClientExceptionInvalidDeviceExceptionNotAuthorizedExceptionResourceInUseExceptionAccessDeniedExceptionDELETING_ACKNOWLEDGEDMaxLocalMediaSizeInMBChannelNameConditionDataRetentionInHoursEdgeRetentionInHoursResourceEndpointListDELETE_OLDEST_MEDIAFailedStatusDetailsStreamNameConditionComparisonOperatorDefaultStorageTierLastRecorderStatusLastUploaderStatusPRODUCER_TIMESTAMPScheduleExpressionStrategyOnFullSizeDeleteAfterUploadDestinationConfigDestinationRegionDurationInSecondsImageSelectorTypeLastCollectedTimeMediaSourceConfigMediaUriSecretArnMessageTtlSecondsJobStatusDetailsSERVER_TIMESTAMPSamplingIntervalChannelInfoListComparisonValueEdgeAgentStatusLastUpdatedTimeLocalSizeConfig[a-zA-Z0-9+/=]*[a-zA-Z0-9+/=]+CurrentVersionDENY_NEW_MEDIADeletionConfigLIST_FRAGMENTSMessagePayloadRecorderConfigScheduleConfigSenderClientIdStreamInfoListUploaderConfigChannelStatusDELETE_FAILEDIceServerListSINGLE_MASTER[^\\n]{11,100}CreationTimeDataEndpointFormatConfigHeightPixelsHubDeviceArnMediaUriTypeSYSTEM_ERROR[a-zA-Z0-9]+BEGINS_WITHChannelTypeEdgeConfigsJPEGQualityResourceARNSYNC_FAILEDWidthPixelsChannelARNDeviceNameGET_IMAGESMaxResultsSyncStatusTagKeyListUSER_ERRORFULL_MESHMediaTypeNextTokenOperationPUT_MEDIAProtocolsStreamARNCREATINGDISABLEDFILE_URIGET_CLIPKmsKeyIdPasswordRTSP_URIUPDATINGUsernameAPINameENABLEDIN_SYNCSUCCESSSYNCINGServiceACTIVEAnswerVIEWERWEBRTCHTTPSRoleTURNUrisWARMHOTPNGWSS.+";
 
-/// Structure: a = first member in MEMBERS, b = member count. String: a = pattern + 1, b = enum + 1 (0: none).
-/// List: a = member shape. Map: a = key shape, b = value shape. limits: row of LIMITS.
 pub(super) static SHAPES: [Shape; 138] = [
-    /* 0 */ Shape { kind: Kind::String, sensitive: false, a: 1, b: 0, limits: 1 },
-    /* 1 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 1, limits: 0 },
-    /* 2 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 2 },
-    /* 3 */ Shape { kind: Kind::Structure, sensitive: false, a: 0, b: 1, limits: 0 },
-    /* 4 */ Shape { kind: Kind::String, sensitive: false, a: 2, b: 0, limits: 3 },
-    /* 5 */ Shape { kind: Kind::String, sensitive: false, a: 3, b: 0, limits: 4 },
-    /* 6 */ Shape { kind: Kind::Structure, sensitive: false, a: 1, b: 2, limits: 0 },
-    /* 7 */ Shape { kind: Kind::List, sensitive: false, a: 6, b: 0, limits: 5 },
-    /* 8 */ Shape { kind: Kind::Structure, sensitive: false, a: 3, b: 4, limits: 0 },
-    /* 9 */ Shape { kind: Kind::String, sensitive: false, a: 4, b: 0, limits: 6 },
-    /* 10 */ Shape { kind: Kind::Structure, sensitive: false, a: 7, b: 1, limits: 0 },
-    /* 11 */ Shape { kind: Kind::String, sensitive: false, a: 1, b: 0, limits: 3 },
-    /* 12 */ Shape { kind: Kind::String, sensitive: false, a: 5, b: 0, limits: 3 },
-    /* 13 */ Shape { kind: Kind::String, sensitive: false, a: 6, b: 0, limits: 7 },
-    /* 14 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 8 },
-    /* 15 */ Shape { kind: Kind::Map, sensitive: false, a: 4, b: 5, limits: 9 },
-    /* 16 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 2, limits: 0 },
-    /* 17 */ Shape { kind: Kind::Structure, sensitive: false, a: 8, b: 1, limits: 0 },
-    /* 18 */ Shape { kind: Kind::Structure, sensitive: false, a: 9, b: 7, limits: 0 },
-    /* 19 */ Shape { kind: Kind::Structure, sensitive: false, a: 16, b: 1, limits: 0 },
-    /* 20 */ Shape { kind: Kind::Structure, sensitive: false, a: 17, b: 2, limits: 0 },
-    /* 21 */ Shape { kind: Kind::Structure, sensitive: false, a: 19, b: 0, limits: 0 },
-    /* 22 */ Shape { kind: Kind::String, sensitive: false, a: 7, b: 0, limits: 10 },
-    /* 23 */ Shape { kind: Kind::Structure, sensitive: false, a: 19, b: 2, limits: 0 },
-    /* 24 */ Shape { kind: Kind::Structure, sensitive: false, a: 21, b: 2, limits: 0 },
-    /* 25 */ Shape { kind: Kind::Timestamp, sensitive: false, a: 0, b: 0, limits: 0 },
-    /* 26 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 3, limits: 0 },
-    /* 27 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 0, limits: 0 },
-    /* 28 */ Shape { kind: Kind::String, sensitive: false, a: 8, b: 0, limits: 6 },
-    /* 29 */ Shape { kind: Kind::String, sensitive: true, a: 9, b: 0, limits: 11 },
-    /* 30 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 4, limits: 0 },
-    /* 31 */ Shape { kind: Kind::Structure, sensitive: false, a: 23, b: 2, limits: 0 },
-    /* 32 */ Shape { kind: Kind::String, sensitive: false, a: 10, b: 0, limits: 12 },
-    /* 33 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 13 },
-    /* 34 */ Shape { kind: Kind::Structure, sensitive: false, a: 25, b: 2, limits: 0 },
-    /* 35 */ Shape { kind: Kind::Structure, sensitive: false, a: 27, b: 2, limits: 0 },
-    /* 36 */ Shape { kind: Kind::Structure, sensitive: false, a: 29, b: 1, limits: 0 },
-    /* 37 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 14 },
-    /* 38 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 15 },
-    /* 39 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 5, limits: 0 },
-    /* 40 */ Shape { kind: Kind::Structure, sensitive: false, a: 30, b: 2, limits: 0 },
-    /* 41 */ Shape { kind: Kind::Boolean, sensitive: false, a: 0, b: 0, limits: 0 },
-    /* 42 */ Shape { kind: Kind::Structure, sensitive: false, a: 32, b: 3, limits: 0 },
-    /* 43 */ Shape { kind: Kind::Structure, sensitive: false, a: 35, b: 4, limits: 0 },
-    /* 44 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 6, limits: 0 },
-    /* 45 */ Shape { kind: Kind::Structure, sensitive: false, a: 39, b: 4, limits: 0 },
-    /* 46 */ Shape { kind: Kind::Structure, sensitive: false, a: 43, b: 4, limits: 0 },
-    /* 47 */ Shape { kind: Kind::Structure, sensitive: false, a: 47, b: 2, limits: 0 },
-    /* 48 */ Shape { kind: Kind::Structure, sensitive: false, a: 49, b: 8, limits: 0 },
-    /* 49 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 7, limits: 0 },
-    /* 50 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 8, limits: 0 },
-    /* 51 */ Shape { kind: Kind::String, sensitive: false, a: 11, b: 0, limits: 16 },
-    /* 52 */ Shape { kind: Kind::String, sensitive: false, a: 12, b: 0, limits: 17 },
-    /* 53 */ Shape { kind: Kind::Structure, sensitive: false, a: 57, b: 2, limits: 0 },
-    /* 54 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 0 },
-    /* 55 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 9, limits: 0 },
-    /* 56 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 10, limits: 0 },
-    /* 57 */ Shape { kind: Kind::String, sensitive: false, a: 13, b: 0, limits: 4 },
-    /* 58 */ Shape { kind: Kind::Map, sensitive: false, a: 56, b: 57, limits: 18 },
-    /* 59 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 19 },
-    /* 60 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 20 },
-    /* 61 */ Shape { kind: Kind::Structure, sensitive: false, a: 59, b: 8, limits: 0 },
-    /* 62 */ Shape { kind: Kind::Structure, sensitive: false, a: 67, b: 1, limits: 0 },
-    /* 63 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 18 },
-    /* 64 */ Shape { kind: Kind::String, sensitive: false, a: 14, b: 0, limits: 21 },
-    /* 65 */ Shape { kind: Kind::Structure, sensitive: false, a: 68, b: 4, limits: 0 },
-    /* 66 */ Shape { kind: Kind::Structure, sensitive: false, a: 72, b: 2, limits: 0 },
-    /* 67 */ Shape { kind: Kind::List, sensitive: false, a: 66, b: 0, limits: 22 },
-    /* 68 */ Shape { kind: Kind::Structure, sensitive: false, a: 74, b: 2, limits: 0 },
-    /* 69 */ Shape { kind: Kind::Structure, sensitive: false, a: 76, b: 2, limits: 0 },
-    /* 70 */ Shape { kind: Kind::Structure, sensitive: false, a: 78, b: 2, limits: 0 },
-    /* 71 */ Shape { kind: Kind::Structure, sensitive: false, a: 80, b: 1, limits: 0 },
-    /* 72 */ Shape { kind: Kind::Structure, sensitive: false, a: 81, b: 1, limits: 0 },
-    /* 73 */ Shape { kind: Kind::Structure, sensitive: false, a: 82, b: 2, limits: 0 },
-    /* 74 */ Shape { kind: Kind::Structure, sensitive: false, a: 84, b: 1, limits: 0 },
-    /* 75 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 11, limits: 0 },
-    /* 76 */ Shape { kind: Kind::Structure, sensitive: false, a: 85, b: 7, limits: 0 },
-    /* 77 */ Shape { kind: Kind::Structure, sensitive: false, a: 92, b: 1, limits: 0 },
-    /* 78 */ Shape { kind: Kind::Structure, sensitive: false, a: 93, b: 9, limits: 0 },
-    /* 79 */ Shape { kind: Kind::Structure, sensitive: false, a: 102, b: 1, limits: 0 },
-    /* 80 */ Shape { kind: Kind::Structure, sensitive: false, a: 103, b: 3, limits: 0 },
-    /* 81 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 12, limits: 0 },
-    /* 82 */ Shape { kind: Kind::Structure, sensitive: false, a: 106, b: 3, limits: 0 },
-    /* 83 */ Shape { kind: Kind::Structure, sensitive: false, a: 109, b: 1, limits: 0 },
-    /* 84 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 13, limits: 0 },
-    /* 85 */ Shape { kind: Kind::List, sensitive: false, a: 84, b: 0, limits: 23 },
-    /* 86 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 14, limits: 0 },
-    /* 87 */ Shape { kind: Kind::Structure, sensitive: false, a: 110, b: 2, limits: 0 },
-    /* 88 */ Shape { kind: Kind::Structure, sensitive: false, a: 112, b: 2, limits: 0 },
-    /* 89 */ Shape { kind: Kind::Structure, sensitive: false, a: 114, b: 2, limits: 0 },
-    /* 90 */ Shape { kind: Kind::List, sensitive: false, a: 89, b: 0, limits: 0 },
-    /* 91 */ Shape { kind: Kind::Structure, sensitive: false, a: 116, b: 1, limits: 0 },
-    /* 92 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 24 },
-    /* 93 */ Shape { kind: Kind::Structure, sensitive: false, a: 117, b: 3, limits: 0 },
-    /* 94 */ Shape { kind: Kind::Structure, sensitive: false, a: 120, b: 7, limits: 0 },
-    /* 95 */ Shape { kind: Kind::List, sensitive: false, a: 94, b: 0, limits: 0 },
-    /* 96 */ Shape { kind: Kind::Structure, sensitive: false, a: 127, b: 2, limits: 0 },
-    /* 97 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 25 },
-    /* 98 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 15, limits: 0 },
-    /* 99 */ Shape { kind: Kind::Structure, sensitive: false, a: 129, b: 2, limits: 0 },
-    /* 100 */ Shape { kind: Kind::Structure, sensitive: false, a: 131, b: 3, limits: 0 },
-    /* 101 */ Shape { kind: Kind::List, sensitive: false, a: 76, b: 0, limits: 0 },
-    /* 102 */ Shape { kind: Kind::Structure, sensitive: false, a: 134, b: 2, limits: 0 },
-    /* 103 */ Shape { kind: Kind::Structure, sensitive: false, a: 136, b: 3, limits: 0 },
-    /* 104 */ Shape { kind: Kind::List, sensitive: false, a: 78, b: 0, limits: 0 },
-    /* 105 */ Shape { kind: Kind::Structure, sensitive: false, a: 139, b: 2, limits: 0 },
-    /* 106 */ Shape { kind: Kind::Structure, sensitive: false, a: 141, b: 2, limits: 0 },
-    /* 107 */ Shape { kind: Kind::Structure, sensitive: false, a: 143, b: 2, limits: 0 },
-    /* 108 */ Shape { kind: Kind::Structure, sensitive: false, a: 145, b: 3, limits: 0 },
-    /* 109 */ Shape { kind: Kind::Structure, sensitive: false, a: 148, b: 3, limits: 0 },
-    /* 110 */ Shape { kind: Kind::List, sensitive: false, a: 6, b: 0, limits: 9 },
-    /* 111 */ Shape { kind: Kind::Structure, sensitive: false, a: 151, b: 2, limits: 0 },
-    /* 112 */ Shape { kind: Kind::Structure, sensitive: false, a: 153, b: 3, limits: 0 },
-    /* 113 */ Shape { kind: Kind::List, sensitive: false, a: 4, b: 0, limits: 9 },
-    /* 114 */ Shape { kind: Kind::Structure, sensitive: false, a: 156, b: 2, limits: 0 },
-    /* 115 */ Shape { kind: Kind::Structure, sensitive: false, a: 158, b: 3, limits: 0 },
-    /* 116 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 16, limits: 0 },
-    /* 117 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 26 },
-    /* 118 */ Shape { kind: Kind::Structure, sensitive: false, a: 161, b: 5, limits: 0 },
-    /* 119 */ Shape { kind: Kind::Structure, sensitive: false, a: 166, b: 3, limits: 0 },
-    /* 120 */ Shape { kind: Kind::Structure, sensitive: false, a: 169, b: 2, limits: 0 },
-    /* 121 */ Shape { kind: Kind::Structure, sensitive: false, a: 171, b: 3, limits: 0 },
-    /* 122 */ Shape { kind: Kind::Structure, sensitive: false, a: 174, b: 3, limits: 0 },
-    /* 123 */ Shape { kind: Kind::Structure, sensitive: false, a: 177, b: 5, limits: 0 },
-    /* 124 */ Shape { kind: Kind::Structure, sensitive: false, a: 182, b: 4, limits: 0 },
-    /* 125 */ Shape { kind: Kind::String, sensitive: false, a: 15, b: 0, limits: 6 },
-    /* 126 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 17, limits: 0 },
-    /* 127 */ Shape { kind: Kind::Structure, sensitive: false, a: 186, b: 4, limits: 0 },
-    /* 128 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 0, limits: 1 },
-    /* 129 */ Shape { kind: Kind::List, sensitive: false, a: 128, b: 0, limits: 0 },
-    /* 130 */ Shape { kind: Kind::Integer, sensitive: false, a: 0, b: 0, limits: 27 },
-    /* 131 */ Shape { kind: Kind::Structure, sensitive: false, a: 190, b: 4, limits: 0 },
-    /* 132 */ Shape { kind: Kind::List, sensitive: false, a: 131, b: 0, limits: 0 },
-    /* 133 */ Shape { kind: Kind::Structure, sensitive: false, a: 194, b: 1, limits: 0 },
-    /* 134 */ Shape { kind: Kind::String, sensitive: false, a: 16, b: 0, limits: 25 },
-    /* 135 */ Shape { kind: Kind::Structure, sensitive: false, a: 195, b: 3, limits: 0 },
-    /* 136 */ Shape { kind: Kind::String, sensitive: false, a: 0, b: 0, limits: 25 },
-    /* 137 */ Shape { kind: Kind::Structure, sensitive: false, a: 198, b: 1, limits: 0 },
+    /* 0 */ Shape::String { limits: Limits(1), pattern: Some(PatternIx(0)), values: None, sensitive: false },
+    /* 1 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(0, 2)), sensitive: false },
+    /* 2 */ Shape::Integer { limits: Limits(2) },
+    /* 3 */ Shape::Structure { members: Span::at(0, 1) },
+    /* 4 */ Shape::String { limits: Limits(3), pattern: Some(PatternIx(1)), values: None, sensitive: false },
+    /* 5 */ Shape::String { limits: Limits(4), pattern: Some(PatternIx(2)), values: None, sensitive: false },
+    /* 6 */ Shape::Structure { members: Span::at(1, 2) },
+    /* 7 */ Shape::List { member: ShapeIx(6), limits: Limits(5) },
+    /* 8 */ Shape::Structure { members: Span::at(3, 4) },
+    /* 9 */ Shape::String { limits: Limits(6), pattern: Some(PatternIx(3)), values: None, sensitive: false },
+    /* 10 */ Shape::Structure { members: Span::at(7, 1) },
+    /* 11 */ Shape::String { limits: Limits(3), pattern: Some(PatternIx(0)), values: None, sensitive: false },
+    /* 12 */ Shape::String { limits: Limits(3), pattern: Some(PatternIx(4)), values: None, sensitive: false },
+    /* 13 */ Shape::String { limits: Limits(7), pattern: Some(PatternIx(5)), values: None, sensitive: false },
+    /* 14 */ Shape::Integer { limits: Limits(8) },
+    /* 15 */ Shape::Map { key: ShapeIx(4), value: ShapeIx(5), limits: Limits(9) },
+    /* 16 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(2, 2)), sensitive: false },
+    /* 17 */ Shape::Structure { members: Span::at(8, 1) },
+    /* 18 */ Shape::Structure { members: Span::at(9, 7) },
+    /* 19 */ Shape::Structure { members: Span::at(16, 1) },
+    /* 20 */ Shape::Structure { members: Span::at(17, 2) },
+    /* 21 */ Shape::Structure { members: Span::at(19, 0) },
+    /* 22 */ Shape::String { limits: Limits(10), pattern: Some(PatternIx(6)), values: None, sensitive: false },
+    /* 23 */ Shape::Structure { members: Span::at(19, 2) },
+    /* 24 */ Shape::Structure { members: Span::at(21, 2) },
+    /* 25 */ Shape::Timestamp,
+    /* 26 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(4, 7)), sensitive: false },
+    /* 27 */ Shape::String { limits: Limits(0), pattern: None, values: None, sensitive: false },
+    /* 28 */ Shape::String { limits: Limits(6), pattern: Some(PatternIx(7)), values: None, sensitive: false },
+    /* 29 */ Shape::String { limits: Limits(11), pattern: Some(PatternIx(8)), values: None, sensitive: true },
+    /* 30 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(11, 2)), sensitive: false },
+    /* 31 */ Shape::Structure { members: Span::at(23, 2) },
+    /* 32 */ Shape::String { limits: Limits(12), pattern: Some(PatternIx(9)), values: None, sensitive: false },
+    /* 33 */ Shape::Integer { limits: Limits(13) },
+    /* 34 */ Shape::Structure { members: Span::at(25, 2) },
+    /* 35 */ Shape::Structure { members: Span::at(27, 2) },
+    /* 36 */ Shape::Structure { members: Span::at(29, 1) },
+    /* 37 */ Shape::Integer { limits: Limits(14) },
+    /* 38 */ Shape::Integer { limits: Limits(15) },
+    /* 39 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(13, 2)), sensitive: false },
+    /* 40 */ Shape::Structure { members: Span::at(30, 2) },
+    /* 41 */ Shape::Boolean,
+    /* 42 */ Shape::Structure { members: Span::at(32, 3) },
+    /* 43 */ Shape::Structure { members: Span::at(35, 4) },
+    /* 44 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(15, 3)), sensitive: false },
+    /* 45 */ Shape::Structure { members: Span::at(39, 4) },
+    /* 46 */ Shape::Structure { members: Span::at(43, 4) },
+    /* 47 */ Shape::Structure { members: Span::at(47, 2) },
+    /* 48 */ Shape::Structure { members: Span::at(49, 8) },
+    /* 49 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(18, 2)), sensitive: false },
+    /* 50 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(20, 2)), sensitive: false },
+    /* 51 */ Shape::String { limits: Limits(16), pattern: Some(PatternIx(10)), values: None, sensitive: false },
+    /* 52 */ Shape::String { limits: Limits(17), pattern: Some(PatternIx(11)), values: None, sensitive: false },
+    /* 53 */ Shape::Structure { members: Span::at(57, 2) },
+    /* 54 */ Shape::Integer { limits: Limits(0) },
+    /* 55 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(22, 2)), sensitive: false },
+    /* 56 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(24, 1)), sensitive: false },
+    /* 57 */ Shape::String { limits: Limits(4), pattern: Some(PatternIx(12)), values: None, sensitive: false },
+    /* 58 */ Shape::Map { key: ShapeIx(56), value: ShapeIx(57), limits: Limits(18) },
+    /* 59 */ Shape::Integer { limits: Limits(19) },
+    /* 60 */ Shape::Integer { limits: Limits(20) },
+    /* 61 */ Shape::Structure { members: Span::at(59, 8) },
+    /* 62 */ Shape::Structure { members: Span::at(67, 1) },
+    /* 63 */ Shape::Integer { limits: Limits(18) },
+    /* 64 */ Shape::String { limits: Limits(21), pattern: Some(PatternIx(13)), values: None, sensitive: false },
+    /* 65 */ Shape::Structure { members: Span::at(68, 4) },
+    /* 66 */ Shape::Structure { members: Span::at(72, 2) },
+    /* 67 */ Shape::List { member: ShapeIx(66), limits: Limits(22) },
+    /* 68 */ Shape::Structure { members: Span::at(74, 2) },
+    /* 69 */ Shape::Structure { members: Span::at(76, 2) },
+    /* 70 */ Shape::Structure { members: Span::at(78, 2) },
+    /* 71 */ Shape::Structure { members: Span::at(80, 1) },
+    /* 72 */ Shape::Structure { members: Span::at(81, 1) },
+    /* 73 */ Shape::Structure { members: Span::at(82, 2) },
+    /* 74 */ Shape::Structure { members: Span::at(84, 1) },
+    /* 75 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(25, 4)), sensitive: false },
+    /* 76 */ Shape::Structure { members: Span::at(85, 7) },
+    /* 77 */ Shape::Structure { members: Span::at(92, 1) },
+    /* 78 */ Shape::Structure { members: Span::at(93, 9) },
+    /* 79 */ Shape::Structure { members: Span::at(102, 1) },
+    /* 80 */ Shape::Structure { members: Span::at(103, 3) },
+    /* 81 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(29, 8)), sensitive: false },
+    /* 82 */ Shape::Structure { members: Span::at(106, 3) },
+    /* 83 */ Shape::Structure { members: Span::at(109, 1) },
+    /* 84 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(37, 3)), sensitive: false },
+    /* 85 */ Shape::List { member: ShapeIx(84), limits: Limits(23) },
+    /* 86 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(40, 2)), sensitive: false },
+    /* 87 */ Shape::Structure { members: Span::at(110, 2) },
+    /* 88 */ Shape::Structure { members: Span::at(112, 2) },
+    /* 89 */ Shape::Structure { members: Span::at(114, 2) },
+    /* 90 */ Shape::List { member: ShapeIx(89), limits: Limits(0) },
+    /* 91 */ Shape::Structure { members: Span::at(116, 1) },
+    /* 92 */ Shape::Integer { limits: Limits(24) },
+    /* 93 */ Shape::Structure { members: Span::at(117, 3) },
+    /* 94 */ Shape::Structure { members: Span::at(120, 7) },
+    /* 95 */ Shape::List { member: ShapeIx(94), limits: Limits(0) },
+    /* 96 */ Shape::Structure { members: Span::at(127, 2) },
+    /* 97 */ Shape::Integer { limits: Limits(25) },
+    /* 98 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(42, 1)), sensitive: false },
+    /* 99 */ Shape::Structure { members: Span::at(129, 2) },
+    /* 100 */ Shape::Structure { members: Span::at(131, 3) },
+    /* 101 */ Shape::List { member: ShapeIx(76), limits: Limits(0) },
+    /* 102 */ Shape::Structure { members: Span::at(134, 2) },
+    /* 103 */ Shape::Structure { members: Span::at(136, 3) },
+    /* 104 */ Shape::List { member: ShapeIx(78), limits: Limits(0) },
+    /* 105 */ Shape::Structure { members: Span::at(139, 2) },
+    /* 106 */ Shape::Structure { members: Span::at(141, 2) },
+    /* 107 */ Shape::Structure { members: Span::at(143, 2) },
+    /* 108 */ Shape::Structure { members: Span::at(145, 3) },
+    /* 109 */ Shape::Structure { members: Span::at(148, 3) },
+    /* 110 */ Shape::List { member: ShapeIx(6), limits: Limits(9) },
+    /* 111 */ Shape::Structure { members: Span::at(151, 2) },
+    /* 112 */ Shape::Structure { members: Span::at(153, 3) },
+    /* 113 */ Shape::List { member: ShapeIx(4), limits: Limits(9) },
+    /* 114 */ Shape::Structure { members: Span::at(156, 2) },
+    /* 115 */ Shape::Structure { members: Span::at(158, 3) },
+    /* 116 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(43, 2)), sensitive: false },
+    /* 117 */ Shape::Integer { limits: Limits(26) },
+    /* 118 */ Shape::Structure { members: Span::at(161, 5) },
+    /* 119 */ Shape::Structure { members: Span::at(166, 3) },
+    /* 120 */ Shape::Structure { members: Span::at(169, 2) },
+    /* 121 */ Shape::Structure { members: Span::at(171, 3) },
+    /* 122 */ Shape::Structure { members: Span::at(174, 3) },
+    /* 123 */ Shape::Structure { members: Span::at(177, 5) },
+    /* 124 */ Shape::Structure { members: Span::at(182, 4) },
+    /* 125 */ Shape::String { limits: Limits(6), pattern: Some(PatternIx(14)), values: None, sensitive: false },
+    /* 126 */ Shape::String { limits: Limits(0), pattern: None, values: Some(Span::at(45, 1)), sensitive: false },
+    /* 127 */ Shape::Structure { members: Span::at(186, 4) },
+    /* 128 */ Shape::String { limits: Limits(1), pattern: None, values: None, sensitive: false },
+    /* 129 */ Shape::List { member: ShapeIx(128), limits: Limits(0) },
+    /* 130 */ Shape::Integer { limits: Limits(27) },
+    /* 131 */ Shape::Structure { members: Span::at(190, 4) },
+    /* 132 */ Shape::List { member: ShapeIx(131), limits: Limits(0) },
+    /* 133 */ Shape::Structure { members: Span::at(194, 1) },
+    /* 134 */ Shape::String { limits: Limits(25), pattern: Some(PatternIx(15)), values: None, sensitive: false },
+    /* 135 */ Shape::Structure { members: Span::at(195, 3) },
+    /* 136 */ Shape::String { limits: Limits(25), pattern: None, values: None, sensitive: false },
+    /* 137 */ Shape::Structure { members: Span::at(198, 1) },
 ];
 
-/// (min, max) of lengths, sizes or values; row 0 is "no limits".
-pub(super) static LIMITS: [(Bound, Bound); 28] = [
-    (N, X),
-    (1, 256),
-    (5, 120),
-    (1, 128),
-    (0, 256),
-    (0, 50),
-    (1, 1024),
-    (1, 2048),
-    (0, X),
-    (1, 50),
-    (1, 64),
-    (20, 2048),
-    (11, 100),
-    (60, 3600),
-    (1, 720),
-    (64, 2000000),
-    (1, 255),
-    (9, 14),
-    (1, 1),
-    (1, 3840),
-    (1, 2160),
-    (0, 1024),
-    (0, 1),
-    (1, 5),
-    (1, 10),
-    (1, 10000),
-    (1, X),
-    (30, 86400),
+/// Lengths, sizes or values; `Limits(0)` is none.
+pub(super) static LIMITS: [Bounds; 28] = [
+    Bounds { min: None, max: None },
+    Bounds { min: Some(1), max: Some(256) },
+    Bounds { min: Some(5), max: Some(120) },
+    Bounds { min: Some(1), max: Some(128) },
+    Bounds { min: Some(0), max: Some(256) },
+    Bounds { min: Some(0), max: Some(50) },
+    Bounds { min: Some(1), max: Some(1024) },
+    Bounds { min: Some(1), max: Some(2048) },
+    Bounds { min: Some(0), max: None },
+    Bounds { min: Some(1), max: Some(50) },
+    Bounds { min: Some(1), max: Some(64) },
+    Bounds { min: Some(20), max: Some(2048) },
+    Bounds { min: Some(11), max: Some(100) },
+    Bounds { min: Some(60), max: Some(3600) },
+    Bounds { min: Some(1), max: Some(720) },
+    Bounds { min: Some(64), max: Some(2000000) },
+    Bounds { min: Some(1), max: Some(255) },
+    Bounds { min: Some(9), max: Some(14) },
+    Bounds { min: Some(1), max: Some(1) },
+    Bounds { min: Some(1), max: Some(3840) },
+    Bounds { min: Some(1), max: Some(2160) },
+    Bounds { min: Some(0), max: Some(1024) },
+    Bounds { min: Some(0), max: Some(1) },
+    Bounds { min: Some(1), max: Some(5) },
+    Bounds { min: Some(1), max: Some(10) },
+    Bounds { min: Some(1), max: Some(10000) },
+    Bounds { min: Some(1), max: None },
+    Bounds { min: Some(30), max: Some(86400) },
 ];
 
 pub(super) static MEMBERS: [Member; 199] = [
-    Member { name: Str(1685, 17), shape: 2, required: false }, // MessageTtlSeconds
-    Member { name: Str(2286, 3), shape: 4, required: true }, // Key
-    Member { name: Str(1775, 5), shape: 5, required: true }, // Value
-    Member { name: Str(1286, 11), shape: 0, required: true }, // ChannelName
-    Member { name: Str(2167, 11), shape: 1, required: false }, // ChannelType
-    Member { name: Str(969, 25), shape: 3, required: false }, // SingleMasterConfiguration
-    Member { name: Str(398, 4), shape: 7, required: false }, // Tags
-    Member { name: Str(2233, 10), shape: 9, required: false }, // ChannelARN
-    Member { name: Str(1441, 18), shape: 16, required: true }, // DefaultStorageTier
-    Member { name: Str(2243, 10), shape: 11, required: false }, // DeviceName
-    Member { name: Str(1404, 10), shape: 0, required: true }, // StreamName
-    Member { name: Str(2312, 9), shape: 12, required: false }, // MediaType
-    Member { name: Str(2398, 8), shape: 13, required: false }, // KmsKeyId
-    Member { name: Str(1306, 20), shape: 14, required: false }, // DataRetentionInHours
-    Member { name: Str(398, 4), shape: 15, required: false }, // Tags
-    Member { name: Str(868, 26), shape: 17, required: false }, // StreamStorageConfiguration
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(2233, 10), shape: 9, required: true }, // ChannelARN
-    Member { name: Str(1855, 14), shape: 22, required: false }, // CurrentVersion
-    Member { name: Str(2357, 9), shape: 9, required: true }, // StreamARN
-    Member { name: Str(1855, 14), shape: 22, required: false }, // CurrentVersion
-    Member { name: Str(1668, 17), shape: 29, required: true }, // MediaUriSecretArn
-    Member { name: Str(2120, 12), shape: 30, required: true }, // MediaUriType
-    Member { name: Str(1513, 18), shape: 32, required: true }, // ScheduleExpression
-    Member { name: Str(1600, 17), shape: 33, required: true }, // DurationInSeconds
-    Member { name: Str(1651, 17), shape: 31, required: true }, // MediaSourceConfig
-    Member { name: Str(1939, 14), shape: 34, required: false }, // ScheduleConfig
-    Member { name: Str(1939, 14), shape: 34, required: true }, // ScheduleConfig
-    Member { name: Str(1265, 21), shape: 38, required: false }, // MaxLocalMediaSizeInMB
-    Member { name: Str(1531, 18), shape: 39, required: false }, // StrategyOnFullSize
-    Member { name: Str(1326, 20), shape: 37, required: false }, // EdgeRetentionInHours
-    Member { name: Str(1810, 15), shape: 40, required: false }, // LocalSizeConfig
-    Member { name: Str(1549, 17), shape: 41, required: false }, // DeleteAfterUpload
-    Member { name: Str(2108, 12), shape: 28, required: true }, // HubDeviceArn
-    Member { name: Str(1925, 14), shape: 35, required: true }, // RecorderConfig
-    Member { name: Str(1981, 14), shape: 36, required: false }, // UploaderConfig
-    Member { name: Str(1883, 14), shape: 42, required: false }, // DeletionConfig
-    Member { name: Str(1702, 16), shape: 27, required: false }, // JobStatusDetails
-    Member { name: Str(1634, 17), shape: 25, required: false }, // LastCollectedTime
-    Member { name: Str(1795, 15), shape: 25, required: false }, // LastUpdatedTime
-    Member { name: Str(1463, 14), shape: 44, required: false }, // RecorderStatus
-    Member { name: Str(1702, 16), shape: 27, required: false }, // JobStatusDetails
-    Member { name: Str(1634, 17), shape: 25, required: false }, // LastCollectedTime
-    Member { name: Str(1795, 15), shape: 25, required: false }, // LastUpdatedTime
-    Member { name: Str(1481, 14), shape: 44, required: false }, // UploaderStatus
-    Member { name: Str(1459, 18), shape: 45, required: false }, // LastRecorderStatus
-    Member { name: Str(1477, 18), shape: 46, required: false }, // LastUploaderStatus
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(2060, 12), shape: 25, required: false }, // CreationTime
-    Member { name: Str(1795, 15), shape: 25, required: false }, // LastUpdatedTime
-    Member { name: Str(2273, 10), shape: 26, required: false }, // SyncStatus
-    Member { name: Str(1385, 19), shape: 27, required: false }, // FailedStatusDetails
-    Member { name: Str(364, 10), shape: 43, required: false }, // EdgeConfig
-    Member { name: Str(1780, 15), shape: 47, required: false }, // EdgeAgentStatus
-    Member { name: Str(1673, 3), shape: 51, required: true }, // Uri
-    Member { name: Str(1583, 17), shape: 52, required: true }, // DestinationRegion
-    Member { name: Str(1391, 6), shape: 49, required: true }, // Status
-    Member { name: Str(1617, 17), shape: 50, required: true }, // ImageSelectorType
-    Member { name: Str(1566, 17), shape: 53, required: true }, // DestinationConfig
-    Member { name: Str(1734, 16), shape: 54, required: true }, // SamplingInterval
-    Member { name: Str(715, 6), shape: 55, required: true }, // Format
-    Member { name: Str(2084, 12), shape: 58, required: false }, // FormatConfig
-    Member { name: Str(2222, 11), shape: 59, required: false }, // WidthPixels
-    Member { name: Str(2096, 12), shape: 60, required: false }, // HeightPixels
-    Member { name: Str(787, 28), shape: 61, required: false }, // ImageGenerationConfiguration
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(2263, 10), shape: 63, required: false }, // MaxResults
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(1630, 4), shape: 27, required: false }, // Type
-    Member { name: Str(2208, 3), shape: 9, required: false }, // ARN
-    Member { name: Str(577, 31), shape: 67, required: false }, // MappedResourceConfigurationList
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(1286, 11), shape: 0, required: false }, // ChannelName
-    Member { name: Str(2233, 10), shape: 9, required: false }, // ChannelARN
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1391, 6), shape: 49, required: true }, // Status
-    Member { name: Str(894, 25), shape: 70, required: false }, // MediaStorageConfiguration
-    Member { name: Str(1673, 3), shape: 51, required: true }, // Uri
-    Member { name: Str(1391, 6), shape: 49, required: true }, // Status
-    Member { name: Str(1566, 17), shape: 72, required: true }, // DestinationConfig
-    Member { name: Str(919, 25), shape: 73, required: false }, // NotificationConfiguration
-    Member { name: Str(1286, 11), shape: 0, required: false }, // ChannelName
-    Member { name: Str(2233, 10), shape: 9, required: false }, // ChannelARN
-    Member { name: Str(2167, 11), shape: 1, required: false }, // ChannelType
-    Member { name: Str(1995, 13), shape: 75, required: false }, // ChannelStatus
-    Member { name: Str(2060, 12), shape: 25, required: false }, // CreationTime
-    Member { name: Str(969, 25), shape: 3, required: false }, // SingleMasterConfiguration
-    Member { name: Str(1042, 7), shape: 22, required: false }, // Version
-    Member { name: Str(1750, 11), shape: 76, required: false }, // ChannelInfo
-    Member { name: Str(2243, 10), shape: 11, required: false }, // DeviceName
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(2312, 9), shape: 12, required: false }, // MediaType
-    Member { name: Str(2398, 8), shape: 13, required: false }, // KmsKeyId
-    Member { name: Str(1042, 7), shape: 22, required: false }, // Version
-    Member { name: Str(1391, 6), shape: 75, required: false }, // Status
-    Member { name: Str(2060, 12), shape: 25, required: false }, // CreationTime
-    Member { name: Str(1306, 20), shape: 14, required: false }, // DataRetentionInHours
-    Member { name: Str(1967, 10), shape: 78, required: false }, // StreamInfo
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(868, 26), shape: 17, required: false }, // StreamStorageConfiguration
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(2438, 7), shape: 81, required: true }, // APIName
-    Member { name: Str(2072, 12), shape: 27, required: false }, // DataEndpoint
-    Member { name: Str(2348, 9), shape: 85, required: false }, // Protocols
-    Member { name: Str(2509, 4), shape: 86, required: false }, // Role
-    Member { name: Str(2233, 10), shape: 9, required: true }, // ChannelARN
-    Member { name: Str(318, 40), shape: 87, required: false }, // SingleMasterChannelEndpointConfiguration
-    Member { name: Str(2348, 8), shape: 84, required: false }, // Protocol
-    Member { name: Str(1346, 16), shape: 27, required: false }, // ResourceEndpoint
-    Member { name: Str(1346, 20), shape: 90, required: false }, // ResourceEndpointList
-    Member { name: Str(2108, 12), shape: 28, required: true }, // HubDeviceArn
-    Member { name: Str(2263, 10), shape: 92, required: false }, // MaxResults
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(2060, 12), shape: 25, required: false }, // CreationTime
-    Member { name: Str(1795, 15), shape: 25, required: false }, // LastUpdatedTime
-    Member { name: Str(2273, 10), shape: 26, required: false }, // SyncStatus
-    Member { name: Str(1385, 19), shape: 27, required: false }, // FailedStatusDetails
-    Member { name: Str(364, 10), shape: 43, required: false }, // EdgeConfig
-    Member { name: Str(2178, 11), shape: 95, required: false }, // EdgeConfigs
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(1423, 18), shape: 98, required: false }, // ComparisonOperator
-    Member { name: Str(1765, 15), shape: 0, required: false }, // ComparisonValue
-    Member { name: Str(2263, 10), shape: 97, required: false }, // MaxResults
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(1286, 20), shape: 99, required: false }, // ChannelNameCondition
-    Member { name: Str(1750, 15), shape: 101, required: false }, // ChannelInfoList
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(2263, 10), shape: 97, required: false }, // MaxResults
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(1404, 19), shape: 99, required: false }, // StreamNameCondition
-    Member { name: Str(1967, 14), shape: 104, required: false }, // StreamInfoList
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(2200, 11), shape: 9, required: true }, // ResourceARN
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(398, 4), shape: 15, required: false }, // Tags
-    Member { name: Str(2321, 9), shape: 64, required: false }, // NextToken
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(364, 10), shape: 43, required: true }, // EdgeConfig
-    Member { name: Str(2200, 11), shape: 9, required: true }, // ResourceARN
-    Member { name: Str(398, 4), shape: 110, required: true }, // Tags
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(398, 4), shape: 15, required: true }, // Tags
-    Member { name: Str(2200, 11), shape: 9, required: true }, // ResourceARN
-    Member { name: Str(2283, 10), shape: 113, required: true }, // TagKeyList
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2283, 10), shape: 113, required: true }, // TagKeyList
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1855, 14), shape: 22, required: true }, // CurrentVersion
-    Member { name: Str(2330, 9), shape: 116, required: true }, // Operation
-    Member { name: Str(842, 26), shape: 117, required: true }, // DataRetentionChangeInHours
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(787, 28), shape: 61, required: false }, // ImageGenerationConfiguration
-    Member { name: Str(2233, 10), shape: 9, required: true }, // ChannelARN
-    Member { name: Str(894, 25), shape: 70, required: true }, // MediaStorageConfiguration
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(919, 25), shape: 73, required: false }, // NotificationConfiguration
-    Member { name: Str(2233, 10), shape: 9, required: true }, // ChannelARN
-    Member { name: Str(1855, 14), shape: 22, required: true }, // CurrentVersion
-    Member { name: Str(969, 25), shape: 3, required: false }, // SingleMasterConfiguration
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1855, 14), shape: 22, required: true }, // CurrentVersion
-    Member { name: Str(2243, 10), shape: 11, required: false }, // DeviceName
-    Member { name: Str(2312, 9), shape: 12, required: false }, // MediaType
-    Member { name: Str(1404, 10), shape: 0, required: false }, // StreamName
-    Member { name: Str(2357, 9), shape: 9, required: false }, // StreamARN
-    Member { name: Str(1855, 14), shape: 22, required: true }, // CurrentVersion
-    Member { name: Str(868, 26), shape: 17, required: true }, // StreamStorageConfiguration
-    Member { name: Str(2233, 10), shape: 125, required: true }, // ChannelARN
-    Member { name: Str(1959, 8), shape: 0, required: false }, // ClientId
-    Member { name: Str(2473, 7), shape: 126, required: false }, // Service
-    Member { name: Str(2430, 8), shape: 0, required: false }, // Username
-    Member { name: Str(2517, 4), shape: 129, required: false }, // Uris
-    Member { name: Str(2430, 8), shape: 0, required: false }, // Username
-    Member { name: Str(2406, 8), shape: 0, required: false }, // Password
-    Member { name: Str(1692, 3), shape: 130, required: false }, // Ttl
-    Member { name: Str(2021, 13), shape: 132, required: false }, // IceServerList
-    Member { name: Str(2233, 10), shape: 125, required: true }, // ChannelARN
-    Member { name: Str(1953, 14), shape: 0, required: true }, // SenderClientId
-    Member { name: Str(1911, 14), shape: 134, required: true }, // MessagePayload
-    Member { name: Str(2486, 6), shape: 136, required: false }, // Answer
+    Member { name: Str::at(1685, 17), shape: ShapeIx(2), required: false }, // MessageTtlSeconds
+    Member { name: Str::at(2286, 3), shape: ShapeIx(4), required: true }, // Key
+    Member { name: Str::at(1775, 5), shape: ShapeIx(5), required: true }, // Value
+    Member { name: Str::at(1286, 11), shape: ShapeIx(0), required: true }, // ChannelName
+    Member { name: Str::at(2167, 11), shape: ShapeIx(1), required: false }, // ChannelType
+    Member { name: Str::at(969, 25), shape: ShapeIx(3), required: false }, // SingleMasterConfiguration
+    Member { name: Str::at(398, 4), shape: ShapeIx(7), required: false }, // Tags
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: false }, // ChannelARN
+    Member { name: Str::at(1441, 18), shape: ShapeIx(16), required: true }, // DefaultStorageTier
+    Member { name: Str::at(2243, 10), shape: ShapeIx(11), required: false }, // DeviceName
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: true }, // StreamName
+    Member { name: Str::at(2312, 9), shape: ShapeIx(12), required: false }, // MediaType
+    Member { name: Str::at(2398, 8), shape: ShapeIx(13), required: false }, // KmsKeyId
+    Member { name: Str::at(1306, 20), shape: ShapeIx(14), required: false }, // DataRetentionInHours
+    Member { name: Str::at(398, 4), shape: ShapeIx(15), required: false }, // Tags
+    Member { name: Str::at(868, 26), shape: ShapeIx(17), required: false }, // StreamStorageConfiguration
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: true }, // ChannelARN
+    Member { name: Str::at(1855, 14), shape: ShapeIx(22), required: false }, // CurrentVersion
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: true }, // StreamARN
+    Member { name: Str::at(1855, 14), shape: ShapeIx(22), required: false }, // CurrentVersion
+    Member { name: Str::at(1668, 17), shape: ShapeIx(29), required: true }, // MediaUriSecretArn
+    Member { name: Str::at(2120, 12), shape: ShapeIx(30), required: true }, // MediaUriType
+    Member { name: Str::at(1513, 18), shape: ShapeIx(32), required: true }, // ScheduleExpression
+    Member { name: Str::at(1600, 17), shape: ShapeIx(33), required: true }, // DurationInSeconds
+    Member { name: Str::at(1651, 17), shape: ShapeIx(31), required: true }, // MediaSourceConfig
+    Member { name: Str::at(1939, 14), shape: ShapeIx(34), required: false }, // ScheduleConfig
+    Member { name: Str::at(1939, 14), shape: ShapeIx(34), required: true }, // ScheduleConfig
+    Member { name: Str::at(1265, 21), shape: ShapeIx(38), required: false }, // MaxLocalMediaSizeInMB
+    Member { name: Str::at(1531, 18), shape: ShapeIx(39), required: false }, // StrategyOnFullSize
+    Member { name: Str::at(1326, 20), shape: ShapeIx(37), required: false }, // EdgeRetentionInHours
+    Member { name: Str::at(1810, 15), shape: ShapeIx(40), required: false }, // LocalSizeConfig
+    Member { name: Str::at(1549, 17), shape: ShapeIx(41), required: false }, // DeleteAfterUpload
+    Member { name: Str::at(2108, 12), shape: ShapeIx(28), required: true }, // HubDeviceArn
+    Member { name: Str::at(1925, 14), shape: ShapeIx(35), required: true }, // RecorderConfig
+    Member { name: Str::at(1981, 14), shape: ShapeIx(36), required: false }, // UploaderConfig
+    Member { name: Str::at(1883, 14), shape: ShapeIx(42), required: false }, // DeletionConfig
+    Member { name: Str::at(1702, 16), shape: ShapeIx(27), required: false }, // JobStatusDetails
+    Member { name: Str::at(1634, 17), shape: ShapeIx(25), required: false }, // LastCollectedTime
+    Member { name: Str::at(1795, 15), shape: ShapeIx(25), required: false }, // LastUpdatedTime
+    Member { name: Str::at(1463, 14), shape: ShapeIx(44), required: false }, // RecorderStatus
+    Member { name: Str::at(1702, 16), shape: ShapeIx(27), required: false }, // JobStatusDetails
+    Member { name: Str::at(1634, 17), shape: ShapeIx(25), required: false }, // LastCollectedTime
+    Member { name: Str::at(1795, 15), shape: ShapeIx(25), required: false }, // LastUpdatedTime
+    Member { name: Str::at(1481, 14), shape: ShapeIx(44), required: false }, // UploaderStatus
+    Member { name: Str::at(1459, 18), shape: ShapeIx(45), required: false }, // LastRecorderStatus
+    Member { name: Str::at(1477, 18), shape: ShapeIx(46), required: false }, // LastUploaderStatus
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(2060, 12), shape: ShapeIx(25), required: false }, // CreationTime
+    Member { name: Str::at(1795, 15), shape: ShapeIx(25), required: false }, // LastUpdatedTime
+    Member { name: Str::at(2273, 10), shape: ShapeIx(26), required: false }, // SyncStatus
+    Member { name: Str::at(1385, 19), shape: ShapeIx(27), required: false }, // FailedStatusDetails
+    Member { name: Str::at(364, 10), shape: ShapeIx(43), required: false }, // EdgeConfig
+    Member { name: Str::at(1780, 15), shape: ShapeIx(47), required: false }, // EdgeAgentStatus
+    Member { name: Str::at(1673, 3), shape: ShapeIx(51), required: true }, // Uri
+    Member { name: Str::at(1583, 17), shape: ShapeIx(52), required: true }, // DestinationRegion
+    Member { name: Str::at(1391, 6), shape: ShapeIx(49), required: true }, // Status
+    Member { name: Str::at(1617, 17), shape: ShapeIx(50), required: true }, // ImageSelectorType
+    Member { name: Str::at(1566, 17), shape: ShapeIx(53), required: true }, // DestinationConfig
+    Member { name: Str::at(1734, 16), shape: ShapeIx(54), required: true }, // SamplingInterval
+    Member { name: Str::at(715, 6), shape: ShapeIx(55), required: true }, // Format
+    Member { name: Str::at(2084, 12), shape: ShapeIx(58), required: false }, // FormatConfig
+    Member { name: Str::at(2222, 11), shape: ShapeIx(59), required: false }, // WidthPixels
+    Member { name: Str::at(2096, 12), shape: ShapeIx(60), required: false }, // HeightPixels
+    Member { name: Str::at(787, 28), shape: ShapeIx(61), required: false }, // ImageGenerationConfiguration
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(2263, 10), shape: ShapeIx(63), required: false }, // MaxResults
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(1630, 4), shape: ShapeIx(27), required: false }, // Type
+    Member { name: Str::at(2208, 3), shape: ShapeIx(9), required: false }, // ARN
+    Member { name: Str::at(577, 31), shape: ShapeIx(67), required: false }, // MappedResourceConfigurationList
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(1286, 11), shape: ShapeIx(0), required: false }, // ChannelName
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: false }, // ChannelARN
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1391, 6), shape: ShapeIx(49), required: true }, // Status
+    Member { name: Str::at(894, 25), shape: ShapeIx(70), required: false }, // MediaStorageConfiguration
+    Member { name: Str::at(1673, 3), shape: ShapeIx(51), required: true }, // Uri
+    Member { name: Str::at(1391, 6), shape: ShapeIx(49), required: true }, // Status
+    Member { name: Str::at(1566, 17), shape: ShapeIx(72), required: true }, // DestinationConfig
+    Member { name: Str::at(919, 25), shape: ShapeIx(73), required: false }, // NotificationConfiguration
+    Member { name: Str::at(1286, 11), shape: ShapeIx(0), required: false }, // ChannelName
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: false }, // ChannelARN
+    Member { name: Str::at(2167, 11), shape: ShapeIx(1), required: false }, // ChannelType
+    Member { name: Str::at(1995, 13), shape: ShapeIx(75), required: false }, // ChannelStatus
+    Member { name: Str::at(2060, 12), shape: ShapeIx(25), required: false }, // CreationTime
+    Member { name: Str::at(969, 25), shape: ShapeIx(3), required: false }, // SingleMasterConfiguration
+    Member { name: Str::at(1042, 7), shape: ShapeIx(22), required: false }, // Version
+    Member { name: Str::at(1750, 11), shape: ShapeIx(76), required: false }, // ChannelInfo
+    Member { name: Str::at(2243, 10), shape: ShapeIx(11), required: false }, // DeviceName
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(2312, 9), shape: ShapeIx(12), required: false }, // MediaType
+    Member { name: Str::at(2398, 8), shape: ShapeIx(13), required: false }, // KmsKeyId
+    Member { name: Str::at(1042, 7), shape: ShapeIx(22), required: false }, // Version
+    Member { name: Str::at(1391, 6), shape: ShapeIx(75), required: false }, // Status
+    Member { name: Str::at(2060, 12), shape: ShapeIx(25), required: false }, // CreationTime
+    Member { name: Str::at(1306, 20), shape: ShapeIx(14), required: false }, // DataRetentionInHours
+    Member { name: Str::at(1967, 10), shape: ShapeIx(78), required: false }, // StreamInfo
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(868, 26), shape: ShapeIx(17), required: false }, // StreamStorageConfiguration
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(2438, 7), shape: ShapeIx(81), required: true }, // APIName
+    Member { name: Str::at(2072, 12), shape: ShapeIx(27), required: false }, // DataEndpoint
+    Member { name: Str::at(2348, 9), shape: ShapeIx(85), required: false }, // Protocols
+    Member { name: Str::at(2509, 4), shape: ShapeIx(86), required: false }, // Role
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: true }, // ChannelARN
+    Member { name: Str::at(318, 40), shape: ShapeIx(87), required: false }, // SingleMasterChannelEndpointConfiguration
+    Member { name: Str::at(2348, 8), shape: ShapeIx(84), required: false }, // Protocol
+    Member { name: Str::at(1346, 16), shape: ShapeIx(27), required: false }, // ResourceEndpoint
+    Member { name: Str::at(1346, 20), shape: ShapeIx(90), required: false }, // ResourceEndpointList
+    Member { name: Str::at(2108, 12), shape: ShapeIx(28), required: true }, // HubDeviceArn
+    Member { name: Str::at(2263, 10), shape: ShapeIx(92), required: false }, // MaxResults
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(2060, 12), shape: ShapeIx(25), required: false }, // CreationTime
+    Member { name: Str::at(1795, 15), shape: ShapeIx(25), required: false }, // LastUpdatedTime
+    Member { name: Str::at(2273, 10), shape: ShapeIx(26), required: false }, // SyncStatus
+    Member { name: Str::at(1385, 19), shape: ShapeIx(27), required: false }, // FailedStatusDetails
+    Member { name: Str::at(364, 10), shape: ShapeIx(43), required: false }, // EdgeConfig
+    Member { name: Str::at(2178, 11), shape: ShapeIx(95), required: false }, // EdgeConfigs
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(1423, 18), shape: ShapeIx(98), required: false }, // ComparisonOperator
+    Member { name: Str::at(1765, 15), shape: ShapeIx(0), required: false }, // ComparisonValue
+    Member { name: Str::at(2263, 10), shape: ShapeIx(97), required: false }, // MaxResults
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(1286, 20), shape: ShapeIx(99), required: false }, // ChannelNameCondition
+    Member { name: Str::at(1750, 15), shape: ShapeIx(101), required: false }, // ChannelInfoList
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(2263, 10), shape: ShapeIx(97), required: false }, // MaxResults
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(1404, 19), shape: ShapeIx(99), required: false }, // StreamNameCondition
+    Member { name: Str::at(1967, 14), shape: ShapeIx(104), required: false }, // StreamInfoList
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(2200, 11), shape: ShapeIx(9), required: true }, // ResourceARN
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(398, 4), shape: ShapeIx(15), required: false }, // Tags
+    Member { name: Str::at(2321, 9), shape: ShapeIx(64), required: false }, // NextToken
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(364, 10), shape: ShapeIx(43), required: true }, // EdgeConfig
+    Member { name: Str::at(2200, 11), shape: ShapeIx(9), required: true }, // ResourceARN
+    Member { name: Str::at(398, 4), shape: ShapeIx(110), required: true }, // Tags
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(398, 4), shape: ShapeIx(15), required: true }, // Tags
+    Member { name: Str::at(2200, 11), shape: ShapeIx(9), required: true }, // ResourceARN
+    Member { name: Str::at(2283, 10), shape: ShapeIx(113), required: true }, // TagKeyList
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2283, 10), shape: ShapeIx(113), required: true }, // TagKeyList
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1855, 14), shape: ShapeIx(22), required: true }, // CurrentVersion
+    Member { name: Str::at(2330, 9), shape: ShapeIx(116), required: true }, // Operation
+    Member { name: Str::at(842, 26), shape: ShapeIx(117), required: true }, // DataRetentionChangeInHours
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(787, 28), shape: ShapeIx(61), required: false }, // ImageGenerationConfiguration
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: true }, // ChannelARN
+    Member { name: Str::at(894, 25), shape: ShapeIx(70), required: true }, // MediaStorageConfiguration
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(919, 25), shape: ShapeIx(73), required: false }, // NotificationConfiguration
+    Member { name: Str::at(2233, 10), shape: ShapeIx(9), required: true }, // ChannelARN
+    Member { name: Str::at(1855, 14), shape: ShapeIx(22), required: true }, // CurrentVersion
+    Member { name: Str::at(969, 25), shape: ShapeIx(3), required: false }, // SingleMasterConfiguration
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1855, 14), shape: ShapeIx(22), required: true }, // CurrentVersion
+    Member { name: Str::at(2243, 10), shape: ShapeIx(11), required: false }, // DeviceName
+    Member { name: Str::at(2312, 9), shape: ShapeIx(12), required: false }, // MediaType
+    Member { name: Str::at(1404, 10), shape: ShapeIx(0), required: false }, // StreamName
+    Member { name: Str::at(2357, 9), shape: ShapeIx(9), required: false }, // StreamARN
+    Member { name: Str::at(1855, 14), shape: ShapeIx(22), required: true }, // CurrentVersion
+    Member { name: Str::at(868, 26), shape: ShapeIx(17), required: true }, // StreamStorageConfiguration
+    Member { name: Str::at(2233, 10), shape: ShapeIx(125), required: true }, // ChannelARN
+    Member { name: Str::at(1959, 8), shape: ShapeIx(0), required: false }, // ClientId
+    Member { name: Str::at(2473, 7), shape: ShapeIx(126), required: false }, // Service
+    Member { name: Str::at(2430, 8), shape: ShapeIx(0), required: false }, // Username
+    Member { name: Str::at(2517, 4), shape: ShapeIx(129), required: false }, // Uris
+    Member { name: Str::at(2430, 8), shape: ShapeIx(0), required: false }, // Username
+    Member { name: Str::at(2406, 8), shape: ShapeIx(0), required: false }, // Password
+    Member { name: Str::at(1692, 3), shape: ShapeIx(130), required: false }, // Ttl
+    Member { name: Str::at(2021, 13), shape: ShapeIx(132), required: false }, // IceServerList
+    Member { name: Str::at(2233, 10), shape: ShapeIx(125), required: true }, // ChannelARN
+    Member { name: Str::at(1953, 14), shape: ShapeIx(0), required: true }, // SenderClientId
+    Member { name: Str::at(1911, 14), shape: ShapeIx(134), required: true }, // MessagePayload
+    Member { name: Str::at(2486, 6), shape: ShapeIx(136), required: false }, // Answer
 ];
 
 pub(super) static PATTERNS: [Str; 16] = [
-    Str(52, 15), // [a-zA-Z0-9_.-]+
-    Str(608, 31), // ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$
-    Str(610, 27), // [\p{L}\p{Z}\p{N}_.:/=+\-@]*
-    Str(0, 74), // arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+
-    Str(268, 50), // [\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*
-    Str(2534, 2), // .+
-    Str(2144, 12), // [a-zA-Z0-9]+
-    Str(211, 57), // arn:[a-z\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+
-    Str(74, 69), // arn:[a-z\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+
-    Str(2047, 13), // [^\n]{11,100}
-    Str(435, 37), // ^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$
-    Str(639, 31), // ^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$
-    Str(435, 14), // ^[a-zA-Z_0-9]+
-    Str(1825, 15), // [a-zA-Z0-9+/=]*
-    Str(143, 68), // arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+
-    Str(1840, 15), // [a-zA-Z0-9+/=]+
+    Str::at(52, 15), // [a-zA-Z0-9_.-]+
+    Str::at(608, 31), // ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$
+    Str::at(610, 27), // [\p{L}\p{Z}\p{N}_.:/=+\-@]*
+    Str::at(0, 74), // arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+
+    Str::at(268, 50), // [\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*
+    Str::at(2534, 2), // .+
+    Str::at(2144, 12), // [a-zA-Z0-9]+
+    Str::at(211, 57), // arn:[a-z\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+
+    Str::at(74, 69), // arn:[a-z\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+
+    Str::at(2047, 13), // [^\n]{11,100}
+    Str::at(435, 37), // ^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$
+    Str::at(639, 31), // ^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$
+    Str::at(435, 14), // ^[a-zA-Z_0-9]+
+    Str::at(1825, 15), // [a-zA-Z0-9+/=]*
+    Str::at(143, 68), // arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+
+    Str::at(1840, 15), // [a-zA-Z0-9+/=]+
 ];
 
-/// (first value in ENUM_VALUES, count)
-pub(super) static ENUMS: [(u16, u8); 17] = [
-    (0, 2),
-    (2, 2),
-    (4, 7),
-    (11, 2),
-    (13, 2),
-    (15, 3),
-    (18, 2),
-    (20, 2),
-    (22, 2),
-    (24, 1),
-    (25, 4),
-    (29, 8),
-    (37, 3),
-    (40, 2),
-    (42, 1),
-    (43, 2),
-    (45, 1),
-];
 pub(super) static ENUM_VALUES: [Str; 46] = [
-    Str(2034, 13), // SINGLE_MASTER
-    Str(2303, 9), // FULL_MESH
-    Str(2525, 3), // HOT
-    Str(2521, 4), // WARM
-    Str(2466, 7), // SYNCING
-    Str(1253, 12), // ACKNOWLEDGED
-    Str(2452, 7), // IN_SYNC
-    Str(2211, 11), // SYNC_FAILED
-    Str(1244, 8), // DELETING
-    Str(2008, 13), // DELETE_FAILED
-    Str(1244, 21), // DELETING_ACKNOWLEDGED
-    Str(2414, 8), // RTSP_URI
-    Str(2382, 8), // FILE_URI
-    Str(1366, 19), // DELETE_OLDEST_MEDIA
-    Str(1869, 14), // DENY_NEW_MEDIA
-    Str(2459, 7), // SUCCESS
-    Str(2293, 10), // USER_ERROR
-    Str(2132, 12), // SYSTEM_ERROR
-    Str(2445, 7), // ENABLED
-    Str(2374, 8), // DISABLED
-    Str(1718, 16), // SERVER_TIMESTAMP
-    Str(1495, 18), // PRODUCER_TIMESTAMP
-    Str(2189, 4), // JPEG
-    Str(2528, 3), // PNG
-    Str(2189, 11), // JPEGQuality
-    Str(2366, 8), // CREATING
-    Str(2480, 6), // ACTIVE
-    Str(2422, 8), // UPDATING
-    Str(1244, 8), // DELETING
-    Str(2339, 9), // PUT_MEDIA
-    Str(815, 9), // GET_MEDIA
-    Str(1897, 14), // LIST_FRAGMENTS
-    Str(815, 27), // GET_MEDIA_FOR_FRAGMENT_LIST
-    Str(730, 29), // GET_HLS_STREAMING_SESSION_URL
-    Str(670, 30), // GET_DASH_STREAMING_SESSION_URL
-    Str(2390, 8), // GET_CLIP
-    Str(2253, 10), // GET_IMAGES
-    Str(2531, 3), // WSS
-    Str(2504, 5), // HTTPS
-    Str(2498, 6), // WEBRTC
-    Str(2041, 6), // MASTER
-    Str(2492, 6), // VIEWER
-    Str(2156, 11), // BEGINS_WITH
-    Str(1089, 23), // INCREASE_DATA_RETENTION
-    Str(1066, 23), // DECREASE_DATA_RETENTION
-    Str(2513, 4), // TURN
+    Str::at(2034, 13), // SINGLE_MASTER
+    Str::at(2303, 9), // FULL_MESH
+    Str::at(2525, 3), // HOT
+    Str::at(2521, 4), // WARM
+    Str::at(2466, 7), // SYNCING
+    Str::at(1253, 12), // ACKNOWLEDGED
+    Str::at(2452, 7), // IN_SYNC
+    Str::at(2211, 11), // SYNC_FAILED
+    Str::at(1244, 8), // DELETING
+    Str::at(2008, 13), // DELETE_FAILED
+    Str::at(1244, 21), // DELETING_ACKNOWLEDGED
+    Str::at(2414, 8), // RTSP_URI
+    Str::at(2382, 8), // FILE_URI
+    Str::at(1366, 19), // DELETE_OLDEST_MEDIA
+    Str::at(1869, 14), // DENY_NEW_MEDIA
+    Str::at(2459, 7), // SUCCESS
+    Str::at(2293, 10), // USER_ERROR
+    Str::at(2132, 12), // SYSTEM_ERROR
+    Str::at(2445, 7), // ENABLED
+    Str::at(2374, 8), // DISABLED
+    Str::at(1718, 16), // SERVER_TIMESTAMP
+    Str::at(1495, 18), // PRODUCER_TIMESTAMP
+    Str::at(2189, 4), // JPEG
+    Str::at(2528, 3), // PNG
+    Str::at(2189, 11), // JPEGQuality
+    Str::at(2366, 8), // CREATING
+    Str::at(2480, 6), // ACTIVE
+    Str::at(2422, 8), // UPDATING
+    Str::at(1244, 8), // DELETING
+    Str::at(2339, 9), // PUT_MEDIA
+    Str::at(815, 9), // GET_MEDIA
+    Str::at(1897, 14), // LIST_FRAGMENTS
+    Str::at(815, 27), // GET_MEDIA_FOR_FRAGMENT_LIST
+    Str::at(730, 29), // GET_HLS_STREAMING_SESSION_URL
+    Str::at(670, 30), // GET_DASH_STREAMING_SESSION_URL
+    Str::at(2390, 8), // GET_CLIP
+    Str::at(2253, 10), // GET_IMAGES
+    Str::at(2531, 3), // WSS
+    Str::at(2504, 5), // HTTPS
+    Str::at(2498, 6), // WEBRTC
+    Str::at(2041, 6), // MASTER
+    Str::at(2492, 6), // VIEWER
+    Str::at(2156, 11), // BEGINS_WITH
+    Str::at(1089, 23), // INCREASE_DATA_RETENTION
+    Str::at(1066, 23), // DECREASE_DATA_RETENTION
+    Str::at(2513, 4), // TURN
 ];
 
 /// Every modeled exception, sorted by name.
 pub(super) static ERRORS: [ErrorDef; 17] = [
-    ErrorDef { name: Str(1223, 21), status: 401 }, // AccessDeniedException
-    ErrorDef { name: Str(472, 36), status: 400 }, // AccountChannelLimitExceededException
-    ErrorDef { name: Str(508, 35), status: 400 }, // AccountStreamLimitExceededException
-    ErrorDef { name: Str(759, 28), status: 400 }, // ClientLimitExceededException
-    ErrorDef { name: Str(543, 34), status: 400 }, // DeviceStreamLimitExceededException
-    ErrorDef { name: Str(994, 24), status: 400 }, // InvalidArgumentException
-    ErrorDef { name: Str(1135, 22), status: 400 }, // InvalidClientException
-    ErrorDef { name: Str(1157, 22), status: 400 }, // InvalidDeviceException
-    ErrorDef { name: Str(700, 30), status: 400 }, // InvalidResourceFormatException
-    ErrorDef { name: Str(1018, 24), status: 400 }, // NoDataRetentionException
-    ErrorDef { name: Str(1179, 22), status: 401 }, // NotAuthorizedException
-    ErrorDef { name: Str(1201, 22), status: 400 }, // ResourceInUseException
-    ErrorDef { name: Str(944, 25), status: 404 }, // ResourceNotFoundException
-    ErrorDef { name: Str(1112, 23), status: 400 }, // SessionExpiredException
-    ErrorDef { name: Str(358, 40), status: 404 }, // StreamEdgeConfigurationNotFoundException
-    ErrorDef { name: Str(398, 37), status: 400 }, // TagsPerResourceExceededLimitException
-    ErrorDef { name: Str(1042, 24), status: 400 }, // VersionMismatchException
+    ErrorDef { name: Str::at(1223, 21), status: 401 }, // AccessDeniedException
+    ErrorDef { name: Str::at(472, 36), status: 400 }, // AccountChannelLimitExceededException
+    ErrorDef { name: Str::at(508, 35), status: 400 }, // AccountStreamLimitExceededException
+    ErrorDef { name: Str::at(759, 28), status: 400 }, // ClientLimitExceededException
+    ErrorDef { name: Str::at(543, 34), status: 400 }, // DeviceStreamLimitExceededException
+    ErrorDef { name: Str::at(994, 24), status: 400 }, // InvalidArgumentException
+    ErrorDef { name: Str::at(1135, 22), status: 400 }, // InvalidClientException
+    ErrorDef { name: Str::at(1157, 22), status: 400 }, // InvalidDeviceException
+    ErrorDef { name: Str::at(700, 30), status: 400 }, // InvalidResourceFormatException
+    ErrorDef { name: Str::at(1018, 24), status: 400 }, // NoDataRetentionException
+    ErrorDef { name: Str::at(1179, 22), status: 401 }, // NotAuthorizedException
+    ErrorDef { name: Str::at(1201, 22), status: 400 }, // ResourceInUseException
+    ErrorDef { name: Str::at(944, 25), status: 404 }, // ResourceNotFoundException
+    ErrorDef { name: Str::at(1112, 23), status: 400 }, // SessionExpiredException
+    ErrorDef { name: Str::at(358, 40), status: 404 }, // StreamEdgeConfigurationNotFoundException
+    ErrorDef { name: Str::at(398, 37), status: 400 }, // TagsPerResourceExceededLimitException
+    ErrorDef { name: Str::at(1042, 24), status: 400 }, // VersionMismatchException
 ];
-/// Indices into ERRORS, per operation (see Operation::errors / errors_len).
+/// Indices into ERRORS, a span per operation.
 pub(super) static OP_ERRORS: [u8; 167] = [5, 3, 1, 11, 0, 15, 2, 4, 11, 7, 5, 3, 15, 0, 3, 5, 12, 14, 5, 3, 12, 0, 16, 11, 3, 5, 12, 10, 16, 11, 0, 3, 5, 12, 14, 5, 3, 12, 0, 12, 5, 0, 3, 12, 5, 0, 3, 5, 3, 12, 0, 5, 3, 12, 0, 5, 12, 3, 10, 0, 3, 5, 12, 5, 12, 3, 10, 5, 3, 12, 11, 0, 10, 3, 5, 5, 3, 0, 3, 5, 5, 3, 12, 0, 3, 5, 12, 10, 8, 0, 3, 5, 9, 11, 12, 5, 3, 12, 0, 15, 3, 5, 12, 10, 8, 15, 5, 3, 12, 0, 3, 5, 12, 10, 8, 3, 5, 12, 11, 10, 16, 5, 3, 12, 0, 11, 9, 11, 5, 3, 12, 0, 9, 5, 3, 12, 0, 11, 9, 5, 3, 12, 11, 0, 16, 3, 5, 12, 11, 10, 16, 0, 3, 5, 12, 11, 16, 6, 13, 3, 12, 5, 10, 3, 12, 5, 10];
 
-/// "One of" rules: bit i of mask is member i of the structure.
+/// "One of" rules: bit i of `members` is member i of the structure.
 pub(super) static ONE_OF: [OneOf; 12] = [
-    OneOf { shape: 20, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 65, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 69, mask: 3, exactly: false }, // ChannelName | ChannelARN
-    OneOf { shape: 82, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 108, mask: 6, exactly: false }, // StreamARN | StreamName
-    OneOf { shape: 109, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 112, mask: 3, exactly: false }, // StreamARN | StreamName
-    OneOf { shape: 115, mask: 3, exactly: false }, // StreamARN | StreamName
-    OneOf { shape: 118, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 119, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 121, mask: 3, exactly: false }, // StreamName | StreamARN
-    OneOf { shape: 123, mask: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(20), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(65), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(69), members: 3, exactly: false }, // ChannelName | ChannelARN
+    OneOf { shape: ShapeIx(82), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(108), members: 6, exactly: false }, // StreamARN | StreamName
+    OneOf { shape: ShapeIx(109), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(112), members: 3, exactly: false }, // StreamARN | StreamName
+    OneOf { shape: ShapeIx(115), members: 3, exactly: false }, // StreamARN | StreamName
+    OneOf { shape: ShapeIx(118), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(119), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(121), members: 3, exactly: false }, // StreamName | StreamARN
+    OneOf { shape: ShapeIx(123), members: 3, exactly: false }, // StreamName | StreamARN
 ];
 
+/// Every operation: the 32 of `kinesisvideo`, then the signaling service's, each sorted by name.
 pub(super) static OPERATIONS: [Operation; 34] = [
     /* 0 */ Operation {
         name: "CreateSignalingChannel", service: Service::KinesisVideo, path: None,
-        input: 8, output: 10, errors: 0, errors_len: 6,
+        input: ShapeIx(8), output: ShapeIx(10), errors: Span::at(0, 6),
     },
     /* 1 */ Operation {
         name: "CreateStream", service: Service::KinesisVideo, path: None,
-        input: 18, output: 19, errors: 6, errors_len: 7,
+        input: ShapeIx(18), output: ShapeIx(19), errors: Span::at(6, 7),
     },
     /* 2 */ Operation {
         name: "DeleteEdgeConfiguration", service: Service::KinesisVideo, path: None,
-        input: 20, output: 21, errors: 13, errors_len: 5,
+        input: ShapeIx(20), output: ShapeIx(21), errors: Span::at(13, 5),
     },
     /* 3 */ Operation {
         name: "DeleteSignalingChannel", service: Service::KinesisVideo, path: None,
-        input: 23, output: 21, errors: 18, errors_len: 6,
+        input: ShapeIx(23), output: ShapeIx(21), errors: Span::at(18, 6),
     },
     /* 4 */ Operation {
         name: "DeleteStream", service: Service::KinesisVideo, path: None,
-        input: 24, output: 21, errors: 24, errors_len: 6,
+        input: ShapeIx(24), output: ShapeIx(21), errors: Span::at(24, 6),
     },
     /* 5 */ Operation {
         name: "DescribeEdgeConfiguration", service: Service::KinesisVideo, path: None,
-        input: 20, output: 48, errors: 30, errors_len: 5,
+        input: ShapeIx(20), output: ShapeIx(48), errors: Span::at(30, 5),
     },
     /* 6 */ Operation {
         name: "DescribeImageGenerationConfiguration", service: Service::KinesisVideo, path: None,
-        input: 20, output: 62, errors: 35, errors_len: 4,
+        input: ShapeIx(20), output: ShapeIx(62), errors: Span::at(35, 4),
     },
     /* 7 */ Operation {
         name: "DescribeMappedResourceConfiguration", service: Service::KinesisVideo, path: None,
-        input: 65, output: 68, errors: 39, errors_len: 4,
+        input: ShapeIx(65), output: ShapeIx(68), errors: Span::at(39, 4),
     },
     /* 8 */ Operation {
         name: "DescribeMediaStorageConfiguration", service: Service::KinesisVideo, path: None,
-        input: 69, output: 71, errors: 43, errors_len: 4,
+        input: ShapeIx(69), output: ShapeIx(71), errors: Span::at(43, 4),
     },
     /* 9 */ Operation {
         name: "DescribeNotificationConfiguration", service: Service::KinesisVideo, path: None,
-        input: 20, output: 74, errors: 47, errors_len: 4,
+        input: ShapeIx(20), output: ShapeIx(74), errors: Span::at(47, 4),
     },
     /* 10 */ Operation {
         name: "DescribeSignalingChannel", service: Service::KinesisVideo, path: None,
-        input: 69, output: 77, errors: 51, errors_len: 4,
+        input: ShapeIx(69), output: ShapeIx(77), errors: Span::at(51, 4),
     },
     /* 11 */ Operation {
         name: "DescribeStream", service: Service::KinesisVideo, path: None,
-        input: 20, output: 79, errors: 55, errors_len: 4,
+        input: ShapeIx(20), output: ShapeIx(79), errors: Span::at(55, 4),
     },
     /* 12 */ Operation {
         name: "DescribeStreamStorageConfiguration", service: Service::KinesisVideo, path: None,
-        input: 20, output: 80, errors: 59, errors_len: 4,
+        input: ShapeIx(20), output: ShapeIx(80), errors: Span::at(59, 4),
     },
     /* 13 */ Operation {
         name: "GetDataEndpoint", service: Service::KinesisVideo, path: None,
-        input: 82, output: 83, errors: 63, errors_len: 4,
+        input: ShapeIx(82), output: ShapeIx(83), errors: Span::at(63, 4),
     },
     /* 14 */ Operation {
         name: "GetSignalingChannelEndpoint", service: Service::KinesisVideo, path: None,
-        input: 88, output: 91, errors: 67, errors_len: 5,
+        input: ShapeIx(88), output: ShapeIx(91), errors: Span::at(67, 5),
     },
     /* 15 */ Operation {
         name: "ListEdgeAgentConfigurations", service: Service::KinesisVideo, path: None,
-        input: 93, output: 96, errors: 72, errors_len: 3,
+        input: ShapeIx(93), output: ShapeIx(96), errors: Span::at(72, 3),
     },
     /* 16 */ Operation {
         name: "ListSignalingChannels", service: Service::KinesisVideo, path: None,
-        input: 100, output: 102, errors: 75, errors_len: 3,
+        input: ShapeIx(100), output: ShapeIx(102), errors: Span::at(75, 3),
     },
     /* 17 */ Operation {
         name: "ListStreams", service: Service::KinesisVideo, path: None,
-        input: 103, output: 105, errors: 78, errors_len: 2,
+        input: ShapeIx(103), output: ShapeIx(105), errors: Span::at(78, 2),
     },
     /* 18 */ Operation {
         name: "ListTagsForResource", service: Service::KinesisVideo, path: Some("/ListTagsForResource"),
-        input: 106, output: 107, errors: 80, errors_len: 4,
+        input: ShapeIx(106), output: ShapeIx(107), errors: Span::at(80, 4),
     },
     /* 19 */ Operation {
         name: "ListTagsForStream", service: Service::KinesisVideo, path: None,
-        input: 108, output: 107, errors: 84, errors_len: 5,
+        input: ShapeIx(108), output: ShapeIx(107), errors: Span::at(84, 5),
     },
     /* 20 */ Operation {
         name: "StartEdgeConfigurationUpdate", service: Service::KinesisVideo, path: None,
-        input: 109, output: 94, errors: 89, errors_len: 6,
+        input: ShapeIx(109), output: ShapeIx(94), errors: Span::at(89, 6),
     },
     /* 21 */ Operation {
         name: "TagResource", service: Service::KinesisVideo, path: Some("/TagResource"),
-        input: 111, output: 21, errors: 95, errors_len: 5,
+        input: ShapeIx(111), output: ShapeIx(21), errors: Span::at(95, 5),
     },
     /* 22 */ Operation {
         name: "TagStream", service: Service::KinesisVideo, path: None,
-        input: 112, output: 21, errors: 100, errors_len: 6,
+        input: ShapeIx(112), output: ShapeIx(21), errors: Span::at(100, 6),
     },
     /* 23 */ Operation {
         name: "UntagResource", service: Service::KinesisVideo, path: Some("/UntagResource"),
-        input: 114, output: 21, errors: 106, errors_len: 4,
+        input: ShapeIx(114), output: ShapeIx(21), errors: Span::at(106, 4),
     },
     /* 24 */ Operation {
         name: "UntagStream", service: Service::KinesisVideo, path: None,
-        input: 115, output: 21, errors: 110, errors_len: 5,
+        input: ShapeIx(115), output: ShapeIx(21), errors: Span::at(110, 5),
     },
     /* 25 */ Operation {
         name: "UpdateDataRetention", service: Service::KinesisVideo, path: None,
-        input: 118, output: 21, errors: 115, errors_len: 6,
+        input: ShapeIx(118), output: ShapeIx(21), errors: Span::at(115, 6),
     },
     /* 26 */ Operation {
         name: "UpdateImageGenerationConfiguration", service: Service::KinesisVideo, path: None,
-        input: 119, output: 21, errors: 121, errors_len: 6,
+        input: ShapeIx(119), output: ShapeIx(21), errors: Span::at(121, 6),
     },
     /* 27 */ Operation {
         name: "UpdateMediaStorageConfiguration", service: Service::KinesisVideo, path: None,
-        input: 120, output: 21, errors: 127, errors_len: 6,
+        input: ShapeIx(120), output: ShapeIx(21), errors: Span::at(127, 6),
     },
     /* 28 */ Operation {
         name: "UpdateNotificationConfiguration", service: Service::KinesisVideo, path: None,
-        input: 121, output: 21, errors: 133, errors_len: 6,
+        input: ShapeIx(121), output: ShapeIx(21), errors: Span::at(133, 6),
     },
     /* 29 */ Operation {
         name: "UpdateSignalingChannel", service: Service::KinesisVideo, path: None,
-        input: 122, output: 21, errors: 139, errors_len: 6,
+        input: ShapeIx(122), output: ShapeIx(21), errors: Span::at(139, 6),
     },
     /* 30 */ Operation {
         name: "UpdateStream", service: Service::KinesisVideo, path: None,
-        input: 123, output: 21, errors: 145, errors_len: 6,
+        input: ShapeIx(123), output: ShapeIx(21), errors: Span::at(145, 6),
     },
     /* 31 */ Operation {
         name: "UpdateStreamStorageConfiguration", service: Service::KinesisVideo, path: None,
-        input: 124, output: 21, errors: 151, errors_len: 6,
+        input: ShapeIx(124), output: ShapeIx(21), errors: Span::at(151, 6),
     },
     /* 32 */ Operation {
         name: "GetIceServerConfig", service: Service::Signaling, path: Some("/v1/get-ice-server-config"),
-        input: 127, output: 133, errors: 157, errors_len: 6,
+        input: ShapeIx(127), output: ShapeIx(133), errors: Span::at(157, 6),
     },
     /* 33 */ Operation {
         name: "SendAlexaOfferToMaster", service: Service::Signaling, path: Some("/v1/send-alexa-offer-to-master"),
-        input: 135, output: 137, errors: 163, errors_len: 4,
+        input: ShapeIx(135), output: ShapeIx(137), errors: Span::at(163, 4),
     },
 ];
 
-/// TypeScript declarations of every input, output, structure, enum and error name.
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
-const TS_MODEL: &'static str = r##"
-export type APIName = "PUT_MEDIA" | "GET_MEDIA" | "LIST_FRAGMENTS" | "GET_MEDIA_FOR_FRAGMENT_LIST" | "GET_HLS_STREAMING_SESSION_URL" | "GET_DASH_STREAMING_SESSION_URL" | "GET_CLIP" | "GET_IMAGES";
-export interface ChannelInfo {
-  ChannelName?: string;
-  ChannelARN?: string;
-  ChannelType?: ChannelType | (string & {});
-  ChannelStatus?: Status | (string & {});
-  CreationTime?: Date;
-  SingleMasterConfiguration?: SingleMasterConfigurationOutput;
-  Version?: string;
+/// Each operation by name, in the order of [`OPERATIONS`] (and of npm/operations.js).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperationId {
+    CreateSignalingChannel,
+    CreateStream,
+    DeleteEdgeConfiguration,
+    DeleteSignalingChannel,
+    DeleteStream,
+    DescribeEdgeConfiguration,
+    DescribeImageGenerationConfiguration,
+    DescribeMappedResourceConfiguration,
+    DescribeMediaStorageConfiguration,
+    DescribeNotificationConfiguration,
+    DescribeSignalingChannel,
+    DescribeStream,
+    DescribeStreamStorageConfiguration,
+    GetDataEndpoint,
+    GetSignalingChannelEndpoint,
+    ListEdgeAgentConfigurations,
+    ListSignalingChannels,
+    ListStreams,
+    ListTagsForResource,
+    ListTagsForStream,
+    StartEdgeConfigurationUpdate,
+    TagResource,
+    TagStream,
+    UntagResource,
+    UntagStream,
+    UpdateDataRetention,
+    UpdateImageGenerationConfiguration,
+    UpdateMediaStorageConfiguration,
+    UpdateNotificationConfiguration,
+    UpdateSignalingChannel,
+    UpdateStream,
+    UpdateStreamStorageConfiguration,
+    GetIceServerConfig,
+    SendAlexaOfferToMaster,
+}
+
+impl OperationId {
+    pub const ALL: [OperationId; 34] = [
+        OperationId::CreateSignalingChannel,
+        OperationId::CreateStream,
+        OperationId::DeleteEdgeConfiguration,
+        OperationId::DeleteSignalingChannel,
+        OperationId::DeleteStream,
+        OperationId::DescribeEdgeConfiguration,
+        OperationId::DescribeImageGenerationConfiguration,
+        OperationId::DescribeMappedResourceConfiguration,
+        OperationId::DescribeMediaStorageConfiguration,
+        OperationId::DescribeNotificationConfiguration,
+        OperationId::DescribeSignalingChannel,
+        OperationId::DescribeStream,
+        OperationId::DescribeStreamStorageConfiguration,
+        OperationId::GetDataEndpoint,
+        OperationId::GetSignalingChannelEndpoint,
+        OperationId::ListEdgeAgentConfigurations,
+        OperationId::ListSignalingChannels,
+        OperationId::ListStreams,
+        OperationId::ListTagsForResource,
+        OperationId::ListTagsForStream,
+        OperationId::StartEdgeConfigurationUpdate,
+        OperationId::TagResource,
+        OperationId::TagStream,
+        OperationId::UntagResource,
+        OperationId::UntagStream,
+        OperationId::UpdateDataRetention,
+        OperationId::UpdateImageGenerationConfiguration,
+        OperationId::UpdateMediaStorageConfiguration,
+        OperationId::UpdateNotificationConfiguration,
+        OperationId::UpdateSignalingChannel,
+        OperationId::UpdateStream,
+        OperationId::UpdateStreamStorageConfiguration,
+        OperationId::GetIceServerConfig,
+        OperationId::SendAlexaOfferToMaster,
+    ];
 }
-export interface ChannelNameCondition {
-  ComparisonOperator?: ComparisonOperator;
-  ComparisonValue?: string;
-}
-export type ChannelProtocol = "WSS" | "HTTPS" | "WEBRTC";
-export type ChannelRole = "MASTER" | "VIEWER";
-export type ChannelType = "SINGLE_MASTER" | "FULL_MESH";
-export type ComparisonOperator = "BEGINS_WITH";
-export type ConfigurationStatus = "ENABLED" | "DISABLED";
-export type CreateSignalingChannelErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "AccountChannelLimitExceededException" | "ResourceInUseException" | "AccessDeniedException" | "TagsPerResourceExceededLimitException";
-export interface CreateSignalingChannelInput {
-  ChannelName: string;
-  ChannelType?: ChannelType;
-  SingleMasterConfiguration?: SingleMasterConfiguration;
-  Tags?: Tag[];
-}
-export interface CreateSignalingChannelOutput {
-  ChannelARN?: string;
-}
-export type CreateStreamErrorName = "AccountStreamLimitExceededException" | "DeviceStreamLimitExceededException" | "ResourceInUseException" | "InvalidDeviceException" | "InvalidArgumentException" | "ClientLimitExceededException" | "TagsPerResourceExceededLimitException";
-export interface CreateStreamInput {
-  DeviceName?: string;
-  StreamName: string;
-  MediaType?: string;
-  KmsKeyId?: string;
-  DataRetentionInHours?: number;
-  Tags?: Record<string, string>;
-  StreamStorageConfiguration?: StreamStorageConfiguration;
-}
-export interface CreateStreamOutput {
-  StreamARN?: string;
-}
-export type DefaultStorageTier = "HOT" | "WARM";
-export type DeleteEdgeConfigurationErrorName = "AccessDeniedException" | "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "StreamEdgeConfigurationNotFoundException";
-export interface DeleteEdgeConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-}
-export interface DeleteEdgeConfigurationOutput {}
-export type DeleteSignalingChannelErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException" | "VersionMismatchException" | "ResourceInUseException";
-export interface DeleteSignalingChannelInput {
-  ChannelARN: string;
-  CurrentVersion?: string;
-}
-export interface DeleteSignalingChannelOutput {}
-export type DeleteStreamErrorName = "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "NotAuthorizedException" | "VersionMismatchException" | "ResourceInUseException";
-export interface DeleteStreamInput {
-  StreamARN: string;
-  CurrentVersion?: string;
-}
-export interface DeleteStreamOutput {}
-export interface DeletionConfig {
-  EdgeRetentionInHours?: number;
-  LocalSizeConfig?: LocalSizeConfig;
-  DeleteAfterUpload?: boolean;
-}
-export interface DeletionConfigOutput {
-  EdgeRetentionInHours?: number;
-  LocalSizeConfig?: LocalSizeConfigOutput;
-  DeleteAfterUpload?: boolean;
-}
-export type DescribeEdgeConfigurationErrorName = "AccessDeniedException" | "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "StreamEdgeConfigurationNotFoundException";
-export interface DescribeEdgeConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-}
-export interface DescribeEdgeConfigurationOutput {
-  StreamName?: string;
-  StreamARN?: string;
-  CreationTime?: Date;
-  LastUpdatedTime?: Date;
-  SyncStatus?: SyncStatus | (string & {});
-  FailedStatusDetails?: string;
-  EdgeConfig?: EdgeConfigOutput;
-  EdgeAgentStatus?: EdgeAgentStatus;
-}
-export type DescribeImageGenerationConfigurationErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException";
-export interface DescribeImageGenerationConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-}
-export interface DescribeImageGenerationConfigurationOutput {
-  ImageGenerationConfiguration?: ImageGenerationConfigurationOutput;
-}
-export type DescribeMappedResourceConfigurationErrorName = "ResourceNotFoundException" | "InvalidArgumentException" | "AccessDeniedException" | "ClientLimitExceededException";
-export interface DescribeMappedResourceConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-  MaxResults?: number;
-  NextToken?: string;
-}
-export interface DescribeMappedResourceConfigurationOutput {
-  MappedResourceConfigurationList?: MappedResourceConfigurationListItem[];
-  NextToken?: string;
-}
-export type DescribeMediaStorageConfigurationErrorName = "ResourceNotFoundException" | "InvalidArgumentException" | "AccessDeniedException" | "ClientLimitExceededException";
-export interface DescribeMediaStorageConfigurationInput {
-  ChannelName?: string;
-  ChannelARN?: string;
-}
-export interface DescribeMediaStorageConfigurationOutput {
-  MediaStorageConfiguration?: MediaStorageConfigurationOutput;
-}
-export type DescribeNotificationConfigurationErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException";
-export interface DescribeNotificationConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-}
-export interface DescribeNotificationConfigurationOutput {
-  NotificationConfiguration?: NotificationConfigurationOutput;
-}
-export type DescribeSignalingChannelErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException";
-export interface DescribeSignalingChannelInput {
-  ChannelName?: string;
-  ChannelARN?: string;
-}
-export interface DescribeSignalingChannelOutput {
-  ChannelInfo?: ChannelInfo;
-}
-export type DescribeStreamErrorName = "InvalidArgumentException" | "ResourceNotFoundException" | "ClientLimitExceededException" | "NotAuthorizedException";
-export interface DescribeStreamInput {
-  StreamName?: string;
-  StreamARN?: string;
-}
-export interface DescribeStreamOutput {
-  StreamInfo?: StreamInfo;
-}
-export type DescribeStreamStorageConfigurationErrorName = "AccessDeniedException" | "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException";
-export interface DescribeStreamStorageConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-}
-export interface DescribeStreamStorageConfigurationOutput {
-  StreamName?: string;
-  StreamARN?: string;
-  StreamStorageConfiguration?: StreamStorageConfigurationOutput;
-}
-export interface EdgeAgentStatus {
-  LastRecorderStatus?: LastRecorderStatus;
-  LastUploaderStatus?: LastUploaderStatus;
-}
-export interface EdgeConfig {
-  HubDeviceArn: string;
-  RecorderConfig: RecorderConfig;
-  UploaderConfig?: UploaderConfig;
-  DeletionConfig?: DeletionConfig;
-}
-export interface EdgeConfigOutput {
-  HubDeviceArn?: string;
-  RecorderConfig?: RecorderConfigOutput;
-  UploaderConfig?: UploaderConfigOutput;
-  DeletionConfig?: DeletionConfigOutput;
-}
-export type Format = "JPEG" | "PNG";
-export type FormatConfigKey = "JPEGQuality";
-export type GetDataEndpointErrorName = "InvalidArgumentException" | "ResourceNotFoundException" | "ClientLimitExceededException" | "NotAuthorizedException";
-export interface GetDataEndpointInput {
-  StreamName?: string;
-  StreamARN?: string;
-  APIName: APIName;
-}
-export interface GetDataEndpointOutput {
-  DataEndpoint?: string;
-}
-export type GetIceServerConfigErrorName = "InvalidClientException" | "SessionExpiredException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "InvalidArgumentException" | "NotAuthorizedException";
-export interface GetIceServerConfigRequest {
-  ChannelARN: string;
-  ClientId?: string;
-  Service?: Service;
-  Username?: string;
-}
-export interface GetIceServerConfigResponse {
-  IceServerList?: IceServer[];
-}
-export type GetSignalingChannelEndpointErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "ResourceInUseException" | "AccessDeniedException";
-export interface GetSignalingChannelEndpointInput {
-  ChannelARN: string;
-  SingleMasterChannelEndpointConfiguration?: SingleMasterChannelEndpointConfiguration;
-}
-export interface GetSignalingChannelEndpointOutput {
-  ResourceEndpointList?: ResourceEndpointListItem[];
-}
-export interface IceServer {
-  Uris?: string[];
-  Username?: string;
-  Password?: string;
-  Ttl?: number;
-}
-export interface ImageGenerationConfiguration {
-  Status: ConfigurationStatus;
-  ImageSelectorType: ImageSelectorType;
-  DestinationConfig: ImageGenerationDestinationConfig;
-  SamplingInterval: number;
-  Format: Format;
-  FormatConfig?: Partial<Record<FormatConfigKey, string>>;
-  WidthPixels?: number;
-  HeightPixels?: number;
-}
-export interface ImageGenerationConfigurationOutput {
-  Status?: ConfigurationStatus | (string & {});
-  ImageSelectorType?: ImageSelectorType | (string & {});
-  DestinationConfig?: ImageGenerationDestinationConfigOutput;
-  SamplingInterval?: number;
-  Format?: Format | (string & {});
-  FormatConfig?: Record<string, string>;
-  WidthPixels?: number;
-  HeightPixels?: number;
-}
-export interface ImageGenerationDestinationConfig {
-  Uri: string;
-  DestinationRegion: string;
-}
-export interface ImageGenerationDestinationConfigOutput {
-  Uri?: string;
-  DestinationRegion?: string;
-}
-export type ImageSelectorType = "SERVER_TIMESTAMP" | "PRODUCER_TIMESTAMP";
-export interface KinesisVideoClient {
-  createSignalingChannel(input: CreateSignalingChannelInput, options?: CallOptions): Promise<CreateSignalingChannelOutput & MetadataBearer>;
-  createStream(input: CreateStreamInput, options?: CallOptions): Promise<CreateStreamOutput & MetadataBearer>;
-  deleteEdgeConfiguration(input: DeleteEdgeConfigurationInput, options?: CallOptions): Promise<DeleteEdgeConfigurationOutput & MetadataBearer>;
-  deleteSignalingChannel(input: DeleteSignalingChannelInput, options?: CallOptions): Promise<DeleteSignalingChannelOutput & MetadataBearer>;
-  deleteStream(input: DeleteStreamInput, options?: CallOptions): Promise<DeleteStreamOutput & MetadataBearer>;
-  describeEdgeConfiguration(input: DescribeEdgeConfigurationInput, options?: CallOptions): Promise<DescribeEdgeConfigurationOutput & MetadataBearer>;
-  describeImageGenerationConfiguration(input: DescribeImageGenerationConfigurationInput, options?: CallOptions): Promise<DescribeImageGenerationConfigurationOutput & MetadataBearer>;
-  describeMappedResourceConfiguration(input: DescribeMappedResourceConfigurationInput, options?: CallOptions): Promise<DescribeMappedResourceConfigurationOutput & MetadataBearer>;
-  describeMediaStorageConfiguration(input: DescribeMediaStorageConfigurationInput, options?: CallOptions): Promise<DescribeMediaStorageConfigurationOutput & MetadataBearer>;
-  describeNotificationConfiguration(input: DescribeNotificationConfigurationInput, options?: CallOptions): Promise<DescribeNotificationConfigurationOutput & MetadataBearer>;
-  describeSignalingChannel(input: DescribeSignalingChannelInput, options?: CallOptions): Promise<DescribeSignalingChannelOutput & MetadataBearer>;
-  describeStream(input: DescribeStreamInput, options?: CallOptions): Promise<DescribeStreamOutput & MetadataBearer>;
-  describeStreamStorageConfiguration(input: DescribeStreamStorageConfigurationInput, options?: CallOptions): Promise<DescribeStreamStorageConfigurationOutput & MetadataBearer>;
-  getDataEndpoint(input: GetDataEndpointInput, options?: CallOptions): Promise<GetDataEndpointOutput & MetadataBearer>;
-  getSignalingChannelEndpoint(input: GetSignalingChannelEndpointInput, options?: CallOptions): Promise<GetSignalingChannelEndpointOutput & MetadataBearer>;
-  listEdgeAgentConfigurations(input: ListEdgeAgentConfigurationsInput, options?: CallOptions): Promise<ListEdgeAgentConfigurationsOutput & MetadataBearer>;
-  listSignalingChannels(input: ListSignalingChannelsInput, options?: CallOptions): Promise<ListSignalingChannelsOutput & MetadataBearer>;
-  listStreams(input: ListStreamsInput, options?: CallOptions): Promise<ListStreamsOutput & MetadataBearer>;
-  listTagsForResource(input: ListTagsForResourceInput, options?: CallOptions): Promise<ListTagsForResourceOutput & MetadataBearer>;
-  listTagsForStream(input: ListTagsForStreamInput, options?: CallOptions): Promise<ListTagsForStreamOutput & MetadataBearer>;
-  startEdgeConfigurationUpdate(input: StartEdgeConfigurationUpdateInput, options?: CallOptions): Promise<StartEdgeConfigurationUpdateOutput & MetadataBearer>;
-  tagResource(input: TagResourceInput, options?: CallOptions): Promise<TagResourceOutput & MetadataBearer>;
-  tagStream(input: TagStreamInput, options?: CallOptions): Promise<TagStreamOutput & MetadataBearer>;
-  untagResource(input: UntagResourceInput, options?: CallOptions): Promise<UntagResourceOutput & MetadataBearer>;
-  untagStream(input: UntagStreamInput, options?: CallOptions): Promise<UntagStreamOutput & MetadataBearer>;
-  updateDataRetention(input: UpdateDataRetentionInput, options?: CallOptions): Promise<UpdateDataRetentionOutput & MetadataBearer>;
-  updateImageGenerationConfiguration(input: UpdateImageGenerationConfigurationInput, options?: CallOptions): Promise<UpdateImageGenerationConfigurationOutput & MetadataBearer>;
-  updateMediaStorageConfiguration(input: UpdateMediaStorageConfigurationInput, options?: CallOptions): Promise<UpdateMediaStorageConfigurationOutput & MetadataBearer>;
-  updateNotificationConfiguration(input: UpdateNotificationConfigurationInput, options?: CallOptions): Promise<UpdateNotificationConfigurationOutput & MetadataBearer>;
-  updateSignalingChannel(input: UpdateSignalingChannelInput, options?: CallOptions): Promise<UpdateSignalingChannelOutput & MetadataBearer>;
-  updateStream(input: UpdateStreamInput, options?: CallOptions): Promise<UpdateStreamOutput & MetadataBearer>;
-  updateStreamStorageConfiguration(input: UpdateStreamStorageConfigurationInput, options?: CallOptions): Promise<UpdateStreamStorageConfigurationOutput & MetadataBearer>;
-}
-export type KinesisVideoErrorName =
-  | "AccessDeniedException"
-  | "AccountChannelLimitExceededException"
-  | "AccountStreamLimitExceededException"
-  | "ClientLimitExceededException"
-  | "DeviceStreamLimitExceededException"
-  | "InvalidArgumentException"
-  | "InvalidClientException"
-  | "InvalidDeviceException"
-  | "InvalidResourceFormatException"
-  | "NoDataRetentionException"
-  | "NotAuthorizedException"
-  | "ResourceInUseException"
-  | "ResourceNotFoundException"
-  | "SessionExpiredException"
-  | "StreamEdgeConfigurationNotFoundException"
-  | "TagsPerResourceExceededLimitException"
-  | "VersionMismatchException"
-  | "ValidationError";
-export type KinesisVideoOperationName =
-  | "CreateSignalingChannel"
-  | "CreateStream"
-  | "DeleteEdgeConfiguration"
-  | "DeleteSignalingChannel"
-  | "DeleteStream"
-  | "DescribeEdgeConfiguration"
-  | "DescribeImageGenerationConfiguration"
-  | "DescribeMappedResourceConfiguration"
-  | "DescribeMediaStorageConfiguration"
-  | "DescribeNotificationConfiguration"
-  | "DescribeSignalingChannel"
-  | "DescribeStream"
-  | "DescribeStreamStorageConfiguration"
-  | "GetDataEndpoint"
-  | "GetIceServerConfig"
-  | "GetSignalingChannelEndpoint"
-  | "ListEdgeAgentConfigurations"
-  | "ListSignalingChannels"
-  | "ListStreams"
-  | "ListTagsForResource"
-  | "ListTagsForStream"
-  | "SendAlexaOfferToMaster"
-  | "StartEdgeConfigurationUpdate"
-  | "TagResource"
-  | "TagStream"
-  | "UntagResource"
-  | "UntagStream"
-  | "UpdateDataRetention"
-  | "UpdateImageGenerationConfiguration"
-  | "UpdateMediaStorageConfiguration"
-  | "UpdateNotificationConfiguration"
-  | "UpdateSignalingChannel"
-  | "UpdateStream"
-  | "UpdateStreamStorageConfiguration";
-export interface KinesisVideoSignalingClient {
-  getIceServerConfig(input: GetIceServerConfigRequest, options?: CallOptions): Promise<GetIceServerConfigResponse & MetadataBearer>;
-  sendAlexaOfferToMaster(input: SendAlexaOfferToMasterRequest, options?: CallOptions): Promise<SendAlexaOfferToMasterResponse & MetadataBearer>;
-}
-export interface LastRecorderStatus {
-  JobStatusDetails?: string;
-  LastCollectedTime?: Date;
-  LastUpdatedTime?: Date;
-  RecorderStatus?: RecorderStatus | (string & {});
-}
-export interface LastUploaderStatus {
-  JobStatusDetails?: string;
-  LastCollectedTime?: Date;
-  LastUpdatedTime?: Date;
-  UploaderStatus?: UploaderStatus | (string & {});
-}
-export interface ListEdgeAgentConfigurationsEdgeConfig {
-  StreamName?: string;
-  StreamARN?: string;
-  CreationTime?: Date;
-  LastUpdatedTime?: Date;
-  SyncStatus?: SyncStatus | (string & {});
-  FailedStatusDetails?: string;
-  EdgeConfig?: EdgeConfigOutput;
-}
-export type ListEdgeAgentConfigurationsErrorName = "NotAuthorizedException" | "ClientLimitExceededException" | "InvalidArgumentException";
-export interface ListEdgeAgentConfigurationsInput {
-  HubDeviceArn: string;
-  MaxResults?: number;
-  NextToken?: string;
-}
-export interface ListEdgeAgentConfigurationsOutput {
-  EdgeConfigs?: ListEdgeAgentConfigurationsEdgeConfig[];
-  NextToken?: string;
-}
-export type ListSignalingChannelsErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "AccessDeniedException";
-export interface ListSignalingChannelsInput {
-  MaxResults?: number;
-  NextToken?: string;
-  ChannelNameCondition?: ChannelNameCondition;
-}
-export interface ListSignalingChannelsOutput {
-  ChannelInfoList?: ChannelInfo[];
-  NextToken?: string;
-}
-export type ListStreamsErrorName = "ClientLimitExceededException" | "InvalidArgumentException";
-export interface ListStreamsInput {
-  MaxResults?: number;
-  NextToken?: string;
-  StreamNameCondition?: StreamNameCondition;
-}
-export interface ListStreamsOutput {
-  StreamInfoList?: StreamInfo[];
-  NextToken?: string;
-}
-export type ListTagsForResourceErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException";
-export interface ListTagsForResourceInput {
-  NextToken?: string;
-  ResourceARN: string;
-}
-export interface ListTagsForResourceOutput {
-  NextToken?: string;
-  Tags?: Record<string, string>;
-}
-export type ListTagsForStreamErrorName = "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "NotAuthorizedException" | "InvalidResourceFormatException";
-export interface ListTagsForStreamInput {
-  NextToken?: string;
-  StreamARN?: string;
-  StreamName?: string;
-}
-export interface ListTagsForStreamOutput {
-  NextToken?: string;
-  Tags?: Record<string, string>;
-}
-export interface LocalSizeConfig {
-  MaxLocalMediaSizeInMB?: number;
-  StrategyOnFullSize?: StrategyOnFullSize;
-}
-export interface LocalSizeConfigOutput {
-  MaxLocalMediaSizeInMB?: number;
-  StrategyOnFullSize?: StrategyOnFullSize | (string & {});
-}
-export interface MappedResourceConfigurationListItem {
-  Type?: string;
-  ARN?: string;
-}
-export interface MediaSourceConfig {
-  MediaUriSecretArn: string;
-  MediaUriType: MediaUriType;
-}
-export interface MediaSourceConfigOutput {
-  MediaUriSecretArn?: string;
-  MediaUriType?: MediaUriType | (string & {});
-}
-export interface MediaStorageConfiguration {
-  StreamARN?: string;
-  Status: MediaStorageConfigurationStatus;
-}
-export interface MediaStorageConfigurationOutput {
-  StreamARN?: string;
-  Status?: MediaStorageConfigurationStatus | (string & {});
-}
-export type MediaStorageConfigurationStatus = "ENABLED" | "DISABLED";
-export type MediaUriType = "RTSP_URI" | "FILE_URI";
-export interface NotificationConfiguration {
-  Status: ConfigurationStatus;
-  DestinationConfig: NotificationDestinationConfig;
-}
-export interface NotificationConfigurationOutput {
-  Status?: ConfigurationStatus | (string & {});
-  DestinationConfig?: NotificationDestinationConfigOutput;
-}
-export interface NotificationDestinationConfig {
-  Uri: string;
-}
-export interface NotificationDestinationConfigOutput {
-  Uri?: string;
-}
-export interface RecorderConfig {
-  MediaSourceConfig: MediaSourceConfig;
-  ScheduleConfig?: ScheduleConfig;
-}
-export interface RecorderConfigOutput {
-  MediaSourceConfig?: MediaSourceConfigOutput;
-  ScheduleConfig?: ScheduleConfigOutput;
-}
-export type RecorderStatus = "SUCCESS" | "USER_ERROR" | "SYSTEM_ERROR";
-export interface ResourceEndpointListItem {
-  Protocol?: ChannelProtocol | (string & {});
-  ResourceEndpoint?: string;
-}
-export interface ScheduleConfig {
-  ScheduleExpression: string;
-  DurationInSeconds: number;
-}
-export interface ScheduleConfigOutput {
-  ScheduleExpression?: string;
-  DurationInSeconds?: number;
-}
-export type SendAlexaOfferToMasterErrorName = "ClientLimitExceededException" | "ResourceNotFoundException" | "InvalidArgumentException" | "NotAuthorizedException";
-export interface SendAlexaOfferToMasterRequest {
-  ChannelARN: string;
-  SenderClientId: string;
-  MessagePayload: string;
-}
-export interface SendAlexaOfferToMasterResponse {
-  Answer?: string;
-}
-export type Service = "TURN";
-export interface SingleMasterChannelEndpointConfiguration {
-  Protocols?: ChannelProtocol[];
-  Role?: ChannelRole;
-}
-export interface SingleMasterConfiguration {
-  MessageTtlSeconds?: number;
-}
-export interface SingleMasterConfigurationOutput {
-  MessageTtlSeconds?: number;
-}
-export type StartEdgeConfigurationUpdateErrorName = "AccessDeniedException" | "ClientLimitExceededException" | "InvalidArgumentException" | "NoDataRetentionException" | "ResourceInUseException" | "ResourceNotFoundException";
-export interface StartEdgeConfigurationUpdateInput {
-  StreamName?: string;
-  StreamARN?: string;
-  EdgeConfig: EdgeConfig;
-}
-export interface StartEdgeConfigurationUpdateOutput {
-  StreamName?: string;
-  StreamARN?: string;
-  CreationTime?: Date;
-  LastUpdatedTime?: Date;
-  SyncStatus?: SyncStatus | (string & {});
-  FailedStatusDetails?: string;
-  EdgeConfig?: EdgeConfigOutput;
-}
-export type Status = "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
-export type StrategyOnFullSize = "DELETE_OLDEST_MEDIA" | "DENY_NEW_MEDIA";
-export interface StreamInfo {
-  DeviceName?: string;
-  StreamName?: string;
-  StreamARN?: string;
-  MediaType?: string;
-  KmsKeyId?: string;
-  Version?: string;
-  Status?: Status | (string & {});
-  CreationTime?: Date;
-  DataRetentionInHours?: number;
-}
-export interface StreamNameCondition {
-  ComparisonOperator?: ComparisonOperator;
-  ComparisonValue?: string;
-}
-export interface StreamStorageConfiguration {
-  DefaultStorageTier: DefaultStorageTier;
-}
-export interface StreamStorageConfigurationOutput {
-  DefaultStorageTier?: DefaultStorageTier | (string & {});
-}
-export type SyncStatus = "SYNCING" | "ACKNOWLEDGED" | "IN_SYNC" | "SYNC_FAILED" | "DELETING" | "DELETE_FAILED" | "DELETING_ACKNOWLEDGED";
-export interface Tag {
-  Key: string;
-  Value: string;
-}
-export type TagResourceErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException" | "TagsPerResourceExceededLimitException";
-export interface TagResourceInput {
-  ResourceARN: string;
-  Tags: Tag[];
-}
-export interface TagResourceOutput {}
-export type TagStreamErrorName = "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "NotAuthorizedException" | "InvalidResourceFormatException" | "TagsPerResourceExceededLimitException";
-export interface TagStreamInput {
-  StreamARN?: string;
-  StreamName?: string;
-  Tags: Record<string, string>;
-}
-export interface TagStreamOutput {}
-export type UntagResourceErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException";
-export interface UntagResourceInput {
-  ResourceARN: string;
-  TagKeyList: string[];
-}
-export interface UntagResourceOutput {}
-export type UntagStreamErrorName = "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "NotAuthorizedException" | "InvalidResourceFormatException";
-export interface UntagStreamInput {
-  StreamARN?: string;
-  StreamName?: string;
-  TagKeyList: string[];
-}
-export interface UntagStreamOutput {}
-export type UpdateDataRetentionErrorName = "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "ResourceInUseException" | "NotAuthorizedException" | "VersionMismatchException";
-export interface UpdateDataRetentionInput {
-  StreamName?: string;
-  StreamARN?: string;
-  CurrentVersion: string;
-  Operation: UpdateDataRetentionOperation;
-  DataRetentionChangeInHours: number;
-}
-export type UpdateDataRetentionOperation = "INCREASE_DATA_RETENTION" | "DECREASE_DATA_RETENTION";
-export interface UpdateDataRetentionOutput {}
-export type UpdateImageGenerationConfigurationErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException" | "ResourceInUseException" | "NoDataRetentionException";
-export interface UpdateImageGenerationConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-  ImageGenerationConfiguration?: ImageGenerationConfiguration;
-}
-export interface UpdateImageGenerationConfigurationOutput {}
-export type UpdateMediaStorageConfigurationErrorName = "ResourceInUseException" | "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException" | "NoDataRetentionException";
-export interface UpdateMediaStorageConfigurationInput {
-  ChannelARN: string;
-  MediaStorageConfiguration: MediaStorageConfiguration;
-}
-export interface UpdateMediaStorageConfigurationOutput {}
-export type UpdateNotificationConfigurationErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "AccessDeniedException" | "ResourceInUseException" | "NoDataRetentionException";
-export interface UpdateNotificationConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-  NotificationConfiguration?: NotificationConfiguration;
-}
-export interface UpdateNotificationConfigurationOutput {}
-export type UpdateSignalingChannelErrorName = "InvalidArgumentException" | "ClientLimitExceededException" | "ResourceNotFoundException" | "ResourceInUseException" | "AccessDeniedException" | "VersionMismatchException";
-export interface UpdateSignalingChannelInput {
-  ChannelARN: string;
-  CurrentVersion: string;
-  SingleMasterConfiguration?: SingleMasterConfiguration;
-}
-export interface UpdateSignalingChannelOutput {}
-export type UpdateStreamErrorName = "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "ResourceInUseException" | "NotAuthorizedException" | "VersionMismatchException";
-export interface UpdateStreamInput {
-  StreamName?: string;
-  StreamARN?: string;
-  CurrentVersion: string;
-  DeviceName?: string;
-  MediaType?: string;
-}
-export interface UpdateStreamOutput {}
-export type UpdateStreamStorageConfigurationErrorName = "AccessDeniedException" | "ClientLimitExceededException" | "InvalidArgumentException" | "ResourceNotFoundException" | "ResourceInUseException" | "VersionMismatchException";
-export interface UpdateStreamStorageConfigurationInput {
-  StreamName?: string;
-  StreamARN?: string;
-  CurrentVersion: string;
-  StreamStorageConfiguration: StreamStorageConfiguration;
-}
-export interface UpdateStreamStorageConfigurationOutput {}
-export interface UploaderConfig {
-  ScheduleConfig: ScheduleConfig;
-}
-export interface UploaderConfigOutput {
-  ScheduleConfig?: ScheduleConfigOutput;
-}
-export type UploaderStatus = "SUCCESS" | "USER_ERROR" | "SYSTEM_ERROR";
-/** Every page of DescribeMappedResourceConfiguration, following NextToken until the last page. */
-export function paginateDescribeMappedResourceConfiguration(client: KinesisVideoClient, input: DescribeMappedResourceConfigurationInput, options?: { pageSize?: number }): AsyncIterable<DescribeMappedResourceConfigurationOutput & MetadataBearer>;
-/** Every page of ListEdgeAgentConfigurations, following NextToken until the last page. */
-export function paginateListEdgeAgentConfigurations(client: KinesisVideoClient, input: ListEdgeAgentConfigurationsInput, options?: { pageSize?: number }): AsyncIterable<ListEdgeAgentConfigurationsOutput & MetadataBearer>;
-/** Every page of ListSignalingChannels, following NextToken until the last page. */
-export function paginateListSignalingChannels(client: KinesisVideoClient, input: ListSignalingChannelsInput, options?: { pageSize?: number }): AsyncIterable<ListSignalingChannelsOutput & MetadataBearer>;
-/** Every page of ListStreams, following NextToken until the last page. */
-export function paginateListStreams(client: KinesisVideoClient, input: ListStreamsInput, options?: { pageSize?: number }): AsyncIterable<ListStreamsOutput & MetadataBearer>;
-"##;

@@ -1,51 +1,63 @@
-//! The interpreter over JS values: input validation + serialization, output conversion.
-//! Non-generic on purpose: one copy of each function whatever the operation.
+//! The interpreter over JS values: input validation while writing the JSON request body, and
+//! output conversion. Non-generic on purpose: one copy of each function whatever the operation.
 
-use super::generated::{Bound, ShapeIx};
 use super::{
-    enum_values, limits, members, one_of_rules, pattern_of, pattern_text, push_int, shape, text, Kind, Operation,
-    Shape, ValidationError,
+    bounds, members, one_of_rules, pattern_text, shape, Bounds, Operation, PatternIx, Shape, ShapeIx, Span,
+    ValidationError, ENUM_VALUES, PATTERNS,
 };
-#[allow(unused_imports)]
 use crate::prelude::*;
-use core::cell::RefCell;
-use js_sys::{Array, Date, Math, Object, Reflect, RegExp, JSON};
-use wasm_bindgen::{JsCast, JsValue};
+use crate::text::push_int;
+use js_sys::{Array, Date, JsString, Math, Object, Reflect, RegExp, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a JS string, without copying it through wasm memory.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsString) -> Result<JsValue, JsValue>;
+
+    /// A compiled pattern (a `RegExp`), tested on the JS string itself (lone surrogates included).
+    type Matcher;
+    #[wasm_bindgen(method)]
+    fn test(this: &Matcher, value: &JsValue) -> bool;
+}
 
 const I32_MIN: f64 = -2147483648.0;
 const I32_MAX: f64 = 2147483647.0;
 const SAFE_MAX: f64 = 9007199254740991.0;
 
 /// Validates `input` against the operation's input shape and returns the JSON request body:
-/// only modeled members, `null`/`undefined` members left out, timestamps as epoch seconds.
-/// `undefined` or `null` input counts as `{}`.
+/// only modeled members, in model order, `null`/`undefined` members left out, timestamps as
+/// epoch seconds. `undefined` or `null` input counts as `{}`.
 pub fn serialize_input(op: &Operation, input: &JsValue) -> Result<String, ValidationError> {
-    let mut path = String::new();
-    let copy = if input.is_undefined() || input.is_null() {
-        structure(op.input, &Object::new(), &mut path)?
+    let mut w = Writer { json: String::with_capacity(128), path: String::new() };
+    if absent(input) {
+        w.structure(op.input, &Object::new())?;
+    } else if is_record(input) {
+        w.structure(op.input, input)?;
     } else {
-        if !is_record(input) {
-            return Err(ValidationError::new("", &["must be an object"]));
-        }
-        structure(op.input, input, &mut path)?
-    };
-    match JSON::stringify(&copy) {
-        Ok(s) => Ok(String::from(s)),
-        Err(_) => Err(ValidationError::new("", &["cannot be serialized"])),
+        return Err(fail("", &["must be an object"]));
     }
+    Ok(w.json)
 }
 
 /// Parses a response body (empty means `{}`) and converts it along the operation's output shape.
 /// `Err` only when the body is not JSON or not a JSON object.
-pub fn parse_output(op: &Operation, body: &str) -> Result<JsValue, String> {
-    if body.trim().is_empty() {
+pub fn parse_output(op: &Operation, body: &JsString) -> Result<JsValue, &'static str> {
+    if body.trim().length() == 0 {
         return Ok(Object::new().into());
     }
-    let value = JSON::parse(body).map_err(|_| String::from("response body is not valid JSON"))?;
+    let value = parse_json(body).map_err(|_| "response body is not valid JSON")?;
     if !is_record(&value) {
-        return Err(String::from("response body is not a JSON object"));
+        return Err("response body is not a JSON object");
     }
     Ok(convert(op.output, &value))
+}
+
+/// `JSON.parse` of a response body, `None` when it is not JSON.
+pub(crate) fn parse_body(body: &JsString) -> Option<JsValue> {
+    parse_json(body).ok()
 }
 
 // ---------------------------------------------------------------- helpers
@@ -63,29 +75,8 @@ fn get(obj: &JsValue, key: &JsValue) -> JsValue {
     Reflect::get(obj, key).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Sets an own data property; `__proto__` (possible as a map key) is defined, not assigned.
-fn put(obj: &Object, key: &JsValue, key_text: &str, value: &JsValue) {
-    if key_text == "__proto__" {
-        let d = Object::new();
-        let t = JsValue::TRUE;
-        let _ = Reflect::set(&d, &JsValue::from_str("value"), value);
-        let _ = Reflect::set(&d, &JsValue::from_str("writable"), &t);
-        let _ = Reflect::set(&d, &JsValue::from_str("enumerable"), &t);
-        let _ = Reflect::set(&d, &JsValue::from_str("configurable"), &t);
-        let _ = Reflect::define_property(obj, key, &d);
-    } else {
-        let _ = Reflect::set(obj, key, value);
-    }
-}
-
 fn fail(path: &str, what: &[&str]) -> ValidationError {
     ValidationError::new(path, what)
-}
-
-fn int_text(n: i64) -> String {
-    let mut s = String::new();
-    push_int(&mut s, n);
-    s
 }
 
 /// `path.truncate(len)` without truncate's char-boundary panic path (`len` is always an old length).
@@ -104,275 +95,368 @@ fn push_name(path: &mut String, name: &str) {
     path.push_str(name);
 }
 
-// ---------------------------------------------------------------- input
-
-fn structure(ix: ShapeIx, obj: &JsValue, path: &mut String) -> Result<JsValue, ValidationError> {
-    let out = Object::new();
-    let mut present: u32 = 0;
-    let base = path.len();
-    for (i, m) in members(shape(ix)).iter().enumerate() {
-        let name = text(m.name);
-        let key = JsValue::from_str(name);
-        let v = get(obj, &key);
-        push_name(path, name);
-        if absent(&v) {
-            if m.required {
-                return Err(fail(path, &["is required"]));
+/// Appends `s` as a JSON string literal, escaped exactly as `JSON.stringify` escapes it.
+/// `value` is the JS string `s` was read from: where `s` holds U+FFFD, the JS string may have
+/// had a lone surrogate instead, which only `JSON.stringify` can write.
+fn push_json_string(out: &mut String, s: &str, value: &JsValue) {
+    const REPLACEMENT: [u8; 3] = [0xef, 0xbf, 0xbd];
+    if s.as_bytes().windows(3).any(|w| w == REPLACEMENT) {
+        if let Ok(text) = JSON::stringify(value) {
+            out.push_str(&String::from(text));
+            return;
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    // Only ASCII bytes are escaped, so every run between them is whole characters.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0..0x20 => 0,
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        out.push('\\');
+        if short == 0 {
+            for e in [b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]] {
+                out.push(char::from(e));
             }
         } else {
-            let c = value(m.shape, &v, path)?;
-            let _ = Reflect::set(&out, &key, &c);
-            if i < 32 {
+            out.push(char::from(short));
+        }
+        run = i + 1;
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
+}
+
+/// Appends a finite number as JSON writes it: integers here, the rest by JS's own formatting.
+fn push_number(out: &mut String, n: f64) {
+    if n % 1.0 == 0.0 && (-SAFE_MAX..=SAFE_MAX).contains(&n) {
+        push_int(out, n as i64);
+    } else if let Ok(text) = JSON::stringify(&JsValue::from_f64(n)) {
+        out.push_str(&String::from(text));
+    }
+}
+
+// ---------------------------------------------------------------- input
+
+/// Validates a value while writing its JSON into `json`; `path` names where it is.
+pub(super) struct Writer {
+    pub(super) json: String,
+    pub(super) path: String,
+}
+
+impl Writer {
+    fn structure(&mut self, ix: ShapeIx, obj: &JsValue) -> Result<(), ValidationError> {
+        let Shape::Structure { members: span } = *shape(ix) else {
+            return Err(fail(&self.path, &["must be an object"]));
+        };
+        self.json.push('{');
+        let mut present: u32 = 0;
+        let base = self.path.len();
+        for (i, m) in members(span).iter().enumerate() {
+            let name = m.name.text();
+            let v = get(obj, &JsValue::from_str(name));
+            push_name(&mut self.path, name);
+            if absent(&v) {
+                if m.required {
+                    return Err(fail(&self.path, &["is required"]));
+                }
+            } else {
+                if present != 0 {
+                    self.json.push(',');
+                }
+                // Member names are ASCII identifiers (the generator checks): nothing to escape.
+                for part in ["\"", name, "\":"] {
+                    self.json.push_str(part);
+                }
+                self.value(m.shape, &v)?;
                 present |= 1 << i;
             }
+            cut(&mut self.path, base);
         }
-        cut(path, base);
+        self.json.push('}');
+        for rule in one_of_rules(ix) {
+            let n = (present & rule.members).count_ones();
+            if n == 0 || (rule.exactly && n > 1) {
+                return Err(self.one_of_error(span, rule.members, rule.exactly));
+            }
+        }
+        Ok(())
     }
-    for rule in one_of_rules(ix) {
-        let n = (present & rule.mask).count_ones();
-        if n == 0 || (rule.exactly && n > 1) {
-            return Err(one_of_error(ix, rule.mask, rule.exactly, path));
+
+    fn one_of_error(&mut self, span: Span, mask: u32, exactly: bool) -> ValidationError {
+        let mut names = String::new();
+        let mut first = "";
+        for (i, m) in members(span).iter().enumerate() {
+            if i < 32 && mask & (1 << i) != 0 {
+                if first.is_empty() {
+                    first = m.name.text();
+                } else {
+                    names.push_str(", ");
+                }
+                names.push_str(m.name.text());
+            }
+        }
+        push_name(&mut self.path, first);
+        if exactly {
+            fail(&self.path, &["exactly one of ", &names, " must be set"])
+        } else {
+            fail(&self.path, &["one of ", &names, " is required"])
         }
     }
-    Ok(out.into())
+
+    pub(super) fn value(&mut self, ix: ShapeIx, v: &JsValue) -> Result<(), ValidationError> {
+        let path = &mut self.path;
+        match *shape(ix) {
+            Shape::Structure { .. } => {
+                if !is_record(v) {
+                    return Err(fail(path, &["must be an object"]));
+                }
+                self.structure(ix, v)
+            }
+            Shape::String { limits, pattern, values, .. } => {
+                let Some(s) = v.as_string() else {
+                    return Err(fail(path, &["must be a string"]));
+                };
+                check_string(limits, pattern, values, &s, v, path)?;
+                push_json_string(&mut self.json, &s, v);
+                Ok(())
+            }
+            Shape::Integer { limits } | Shape::Long { limits } | Shape::Double { limits } => {
+                let n = match v.as_f64() {
+                    Some(n) if n.is_finite() => n,
+                    _ => return Err(fail(path, &["must be a finite number"])),
+                };
+                let range = match *shape(ix) {
+                    Shape::Integer { .. } => Some((I32_MIN, I32_MAX)),
+                    Shape::Long { .. } => Some((-SAFE_MAX, SAFE_MAX)),
+                    _ => None,
+                };
+                if let Some((lo, hi)) = range {
+                    // n % 1.0 needs no std float functions (trunc is std-only).
+                    if n % 1.0 != 0.0 {
+                        return Err(fail(path, &["must be an integer"]));
+                    }
+                    if n < lo || n > hi {
+                        return Err(fail(path, &["is out of range"]));
+                    }
+                }
+                check_bounds(bounds(limits), n, path, Unit::Value)?;
+                push_number(&mut self.json, n);
+                Ok(())
+            }
+            Shape::Boolean => {
+                let Some(b) = v.as_bool() else {
+                    return Err(fail(path, &["must be a boolean"]));
+                };
+                self.json.push_str(if b { "true" } else { "false" });
+                Ok(())
+            }
+            Shape::Timestamp => {
+                let seconds = match (v.dyn_ref::<Date>(), v.as_f64()) {
+                    (Some(d), _) => d.get_time() / 1000.0,
+                    (None, Some(n)) => n,
+                    (None, None) => f64::NAN,
+                };
+                if !seconds.is_finite() {
+                    return Err(fail(path, &["must be a valid Date or a number of epoch seconds"]));
+                }
+                push_number(&mut self.json, seconds);
+                Ok(())
+            }
+            Shape::List { member, limits } => {
+                if !Array::is_array(v) {
+                    return Err(fail(path, &["must be an array"]));
+                }
+                let arr: &Array = v.unchecked_ref();
+                let base = self.path.len();
+                let mut count = 0u32;
+                self.json.push('[');
+                for i in 0..arr.length() {
+                    let item = arr.get(i);
+                    if absent(&item) {
+                        continue;
+                    }
+                    self.path.push('[');
+                    push_int(&mut self.path, i64::from(i));
+                    self.path.push(']');
+                    if count > 0 {
+                        self.json.push(',');
+                    }
+                    self.value(member, &item)?;
+                    count += 1;
+                    cut(&mut self.path, base);
+                }
+                self.json.push(']');
+                check_bounds(bounds(limits), f64::from(count), &self.path, Unit::Item)
+            }
+            Shape::Map { key, value, limits } => {
+                if !is_record(v) {
+                    return Err(fail(path, &["must be an object"]));
+                }
+                let keys = Object::keys(v.unchecked_ref::<Object>());
+                let base = self.path.len();
+                let mut count = 0u32;
+                self.json.push('{');
+                for i in 0..keys.length() {
+                    let k = keys.get(i);
+                    let item = get(v, &k);
+                    if absent(&item) {
+                        continue;
+                    }
+                    let name = k.as_string().unwrap_or_default();
+                    push_name(&mut self.path, &name);
+                    if let Shape::String { limits, pattern, values, .. } = *shape(key) {
+                        if let Err(mut e) = check_string(limits, pattern, values, &name, &k, &self.path) {
+                            // "Tags.k: must ..." -> "Tags.k: key must ..."
+                            let rest = e.message.get(e.path.len() + 2..).unwrap_or("");
+                            e.message = ValidationError::new(&e.path, &["key ", rest]).message;
+                            return Err(e);
+                        }
+                    }
+                    if count > 0 {
+                        self.json.push(',');
+                    }
+                    push_json_string(&mut self.json, &name, &k);
+                    self.json.push(':');
+                    self.value(value, &item)?;
+                    count += 1;
+                    cut(&mut self.path, base);
+                }
+                self.json.push('}');
+                check_bounds(bounds(limits), f64::from(count), &self.path, Unit::Entry)
+            }
+        }
+    }
 }
 
-fn one_of_error(ix: ShapeIx, mask: u32, exactly: bool, path: &mut String) -> ValidationError {
-    let mut names = String::new();
-    let mut first = "";
-    for (i, m) in members(shape(ix)).iter().enumerate() {
-        if i < 32 && mask & (1 << i) != 0 {
-            if first.is_empty() {
-                first = text(m.name);
-            } else {
-                names.push_str(", ");
-            }
-            names.push_str(text(m.name));
-        }
-    }
-    push_name(path, first);
-    if exactly {
-        fail(path, &["exactly one of ", &names, " must be set"])
-    } else {
-        fail(path, &["one of ", &names, " is required"])
-    }
+/// What a limit counts, for its message.
+#[derive(Clone, Copy)]
+enum Unit {
+    Value,
+    Char,
+    Item,
+    Entry,
 }
 
-pub(super) fn value(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, ValidationError> {
-    let sh = shape(ix);
-    match sh.kind {
-        Kind::Structure => {
-            if !is_record(v) {
-                return Err(fail(path, &["must be an object"]));
-            }
-            structure(ix, v, path)
-        }
-        Kind::String => {
-            let s = match v.as_string() {
-                Some(s) => s,
-                None => return Err(fail(path, &["must be a string"])),
-            };
-            check_string(sh, &s, path)?;
-            Ok(v.clone())
-        }
-        Kind::Integer | Kind::Long | Kind::Double => {
-            let n = match v.as_f64() {
-                Some(n) if n.is_finite() => n,
-                _ => return Err(fail(path, &["must be a finite number"])),
-            };
-            if sh.kind != Kind::Double {
-                // n % 1.0 needs no std float functions (trunc is std-only).
-                if n % 1.0 != 0.0 {
-                    return Err(fail(path, &["must be an integer"]));
-                }
-                let (lo, hi) = if sh.kind == Kind::Integer { (I32_MIN, I32_MAX) } else { (-SAFE_MAX, SAFE_MAX) };
-                if n < lo || n > hi {
-                    return Err(fail(path, &["is out of range"]));
-                }
-            }
-            check_bounds(sh, n, path, UNIT_NONE)?;
-            Ok(v.clone())
-        }
-        Kind::Boolean => {
-            if v.as_bool().is_none() {
-                return Err(fail(path, &["must be a boolean"]));
-            }
-            Ok(v.clone())
-        }
-        Kind::Timestamp => {
-            if let Some(d) = v.dyn_ref::<Date>() {
-                let ms = d.get_time();
-                if ms.is_finite() {
-                    return Ok(JsValue::from_f64(ms / 1000.0));
-                }
-            } else if let Some(n) = v.as_f64() {
-                if n.is_finite() {
-                    return Ok(v.clone());
-                }
-            }
-            Err(fail(path, &["must be a valid Date or a number of epoch seconds"]))
-        }
-        Kind::List => {
-            if !Array::is_array(v) {
-                return Err(fail(path, &["must be an array"]));
-            }
-            let arr: &Array = v.unchecked_ref();
-            let out = Array::new();
-            let base = path.len();
-            for i in 0..arr.length() {
-                let item = arr.get(i);
-                if absent(&item) {
-                    continue;
-                }
-                path.push('[');
-                push_int(path, i as i64);
-                path.push(']');
-                let c = value(sh.a as ShapeIx, &item, path)?;
-                cut(path, base);
-                out.push(&c);
-            }
-            check_bounds(sh, out.length() as f64, path, UNIT_ITEM)?;
-            Ok(out.into())
-        }
-        Kind::Map => {
-            if !is_record(v) {
-                return Err(fail(path, &["must be an object"]));
-            }
-            let out = Object::new();
-            let keys = Object::keys(v.unchecked_ref::<Object>());
-            let base = path.len();
-            let mut count = 0u32;
-            for i in 0..keys.length() {
-                let key = keys.get(i);
-                let k = key.as_string().unwrap_or_default();
-                let item = get(v, &key);
-                if absent(&item) {
-                    continue;
-                }
-                push_name(path, &k);
-                if let Err(mut e) = value(sh.a as ShapeIx, &key, path) {
-                    // "Tags.k: must ..." -> "Tags.k: key must ..."
-                    let rest = e.message.get(e.path.len() + 2..).unwrap_or("");
-                    e.message = ValidationError::new(&e.path, &["key ", rest]).message;
-                    return Err(e);
-                }
-                let c = value(sh.b as ShapeIx, &item, path)?;
-                cut(path, base);
-                put(&out, &key, &k, &c);
-                count += 1;
-            }
-            check_bounds(sh, count as f64, path, UNIT_ENTRY)?;
-            Ok(out.into())
+impl Unit {
+    /// The verb, the noun for 1, the noun for other counts.
+    fn words(self) -> [&'static str; 3] {
+        match self {
+            Unit::Value => ["must be at ", "", ""],
+            Unit::Char => ["must be at ", " character", " characters"],
+            Unit::Item => ["must have at ", " item", " items"],
+            Unit::Entry => ["must have at ", " entry", " entries"],
         }
     }
 }
 
-const UNIT_NONE: usize = 0;
-const UNIT_CHAR: usize = 1;
-const UNIT_ITEM: usize = 2;
-const UNIT_ENTRY: usize = 3;
-/// Per unit: the verb, the noun for 1, the noun for other counts.
-const UNITS: [[&str; 3]; 4] = [
-    ["must be at ", "", ""],
-    ["must be at ", " character", " characters"],
-    ["must have at ", " item", " items"],
-    ["must have at ", " entry", " entries"],
-];
-
-/// The shape's min/max against a value, a length or a size (one function for all of them).
-fn check_bounds(sh: &Shape, n: f64, path: &str, unit: usize) -> Result<(), ValidationError> {
-    let (min, max) = limits(sh);
-    let (what, k) = if min != Bound::MIN && n < min as f64 {
-        ("least ", min)
-    } else if max != Bound::MAX && n > max as f64 {
-        ("most ", max)
-    } else {
-        return Ok(());
+/// A shape's limits against a value, a length or a size.
+fn check_bounds(b: Bounds, n: f64, path: &str, unit: Unit) -> Result<(), ValidationError> {
+    let (what, k) = match (b.min, b.max) {
+        (Some(min), _) if n < f64::from(min) => ("least ", min),
+        (_, Some(max)) if n > f64::from(max) => ("most ", max),
+        _ => return Ok(()),
     };
-    let k = k as i64;
-    let [verb, one, many] = UNITS.get(unit).copied().unwrap_or([""; 3]);
-    Err(fail(path, &[verb, what, &int_text(k), if k == 1 { one } else { many }]))
+    let mut count = String::new();
+    push_int(&mut count, i64::from(k));
+    let [verb, one, many] = unit.words();
+    Err(fail(path, &[verb, what, &count, if k == 1 { one } else { many }]))
 }
 
-fn check_string(sh: &Shape, s: &str, path: &str) -> Result<(), ValidationError> {
-    // Code points: every byte that does not continue a UTF-8 sequence (smaller than chars().count()).
-    let mut len = 0u32;
-    for b in s.bytes() {
-        if b & 0xC0 != 0x80 {
-            len += 1;
-        }
-    }
-    check_bounds(sh, len as f64, path, UNIT_CHAR)?;
-    if let Some(values) = enum_values(sh) {
-        if !values.iter().any(|&e| text(e) == s) {
+fn check_string(
+    limits: super::Limits,
+    pattern: Option<PatternIx>,
+    values: Option<Span>,
+    s: &str,
+    value: &JsValue,
+    path: &str,
+) -> Result<(), ValidationError> {
+    check_bounds(bounds(limits), crate::text::code_points(s) as f64, path, Unit::Char)?;
+    if let Some(values) = values {
+        let values = values.of(&ENUM_VALUES);
+        if !values.iter().any(|e| e.text() == s) {
             let mut list = String::new();
-            for (i, &e) in values.iter().enumerate() {
+            for (i, e) in values.iter().enumerate() {
                 if i > 0 {
                     list.push_str(", ");
                 }
-                list.push_str(text(e));
+                list.push_str(e.text());
             }
             return Err(fail(path, &["must be one of ", &list]));
         }
     }
-    if let Some(p) = pattern_of(sh) {
-        if !pattern_matches(p, s) {
+    if let Some(p) = pattern {
+        if !pattern_regexp(p).unchecked_ref::<Matcher>().test(value) {
             return Err(fail(path, &["must match the pattern ", pattern_text(p)]));
         }
     }
     Ok(())
 }
 
-/// Compiled patterns, by pattern index. wasm32 without the atomics feature is single-threaded, so a
-/// plain static (no `thread_local!`, which needs std) is enough.
-struct PatternCache(RefCell<[Option<RegExp>; PATTERN_COUNT]>);
-const PATTERN_COUNT: usize = super::generated::PATTERNS.len();
-// SAFETY: only used on single-threaded wasm32 (see the cfg below); JS values never cross threads.
-unsafe impl Sync for PatternCache {}
-#[cfg(target_feature = "atomics")]
-compile_error!("the pattern cache assumes single-threaded wasm32");
-static PATTERN_CACHE: PatternCache = PatternCache(RefCell::new([const { None }; PATTERN_COUNT]));
+/// Compiled patterns, by pattern index.
+static PATTERN_CACHE: crate::Global<[Option<RegExp>; PATTERNS.len()]> =
+    crate::Global::new([const { None }; PATTERNS.len()]);
 
-/// The compiled pattern `i` (flag `u`), compiled on first use and cached. A pattern with no
-/// anchor must match the whole value, as the service checks it (Java's `matches`); patterns the
-/// model anchors itself are used as written.
-pub(super) fn pattern_regexp(i: usize) -> RegExp {
-    if let Ok(v) = PATTERN_CACHE.0.try_borrow() {
-        if let Some(Some(re)) = v.get(i) {
+/// The compiled pattern (flag `u`), compiled on first use and cached. A pattern with no anchor
+/// must match the whole value, as the service checks it (Java's `matches`); patterns the model
+/// anchors itself are used as written.
+pub(super) fn pattern_regexp(p: PatternIx) -> RegExp {
+    let i = usize::from(p.0);
+    if let Ok(cache) = PATTERN_CACHE.borrow() {
+        if let Some(Some(re)) = cache.get(i) {
             return re.clone();
         }
     }
-    let text = pattern_text(i);
+    let text = pattern_text(p);
     let re = if text.starts_with('^') || text.ends_with('$') {
         RegExp::new(text, "u")
     } else {
         let mut whole = String::with_capacity(text.len() + 6);
-        whole.push_str("^(?:");
-        whole.push_str(text);
-        whole.push_str(")$");
+        for part in ["^(?:", text, ")$"] {
+            whole.push_str(part);
+        }
         RegExp::new(&whole, "u")
     };
-    if let Ok(mut v) = PATTERN_CACHE.0.try_borrow_mut() {
-        if let Some(slot) = v.get_mut(i) {
+    if let Ok(mut cache) = PATTERN_CACHE.borrow_mut() {
+        if let Some(slot) = cache.get_mut(i) {
             *slot = Some(re.clone());
         }
     }
     re
 }
 
-fn pattern_matches(i: usize, s: &str) -> bool {
-    pattern_regexp(i).test(s)
-}
-
 // ---------------------------------------------------------------- output
 
+/// Sets an own data property; `__proto__` (possible as a map key) is defined, not assigned.
+fn put(obj: &Object, key: &JsValue, key_text: &str, value: &JsValue) {
+    if key_text == "__proto__" {
+        let d = Object::new();
+        let t = JsValue::TRUE;
+        for (k, v) in [("value", value), ("writable", &t), ("enumerable", &t), ("configurable", &t)] {
+            let _ = Reflect::set(&d, &JsValue::from_str(k), v);
+        }
+        let _ = Reflect::define_property(obj, key, &d);
+    } else {
+        let _ = Reflect::set(obj, key, value);
+    }
+}
+
 fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
-    let sh = shape(ix);
-    match sh.kind {
-        Kind::Structure if is_record(v) => {
+    match *shape(ix) {
+        Shape::Structure { members: span } if is_record(v) => {
             let out = Object::new();
-            for m in members(sh) {
-                let key = JsValue::from_str(text(m.name));
+            for m in members(span) {
+                let key = JsValue::from_str(m.name.text());
                 let item = get(v, &key);
                 if !absent(&item) {
                     let _ = Reflect::set(&out, &key, &convert(m.shape, &item));
@@ -380,18 +464,18 @@ fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
             }
             out.into()
         }
-        Kind::List if Array::is_array(v) => {
+        Shape::List { member, .. } if Array::is_array(v) => {
             let arr: &Array = v.unchecked_ref();
             let out = Array::new();
             for i in 0..arr.length() {
                 let item = arr.get(i);
                 if !absent(&item) {
-                    out.push(&convert(sh.a as ShapeIx, &item));
+                    out.push(&convert(member, &item));
                 }
             }
             out.into()
         }
-        Kind::Map if is_record(v) => {
+        Shape::Map { value, .. } if is_record(v) => {
             let out = Object::new();
             let keys = Object::keys(v.unchecked_ref::<Object>());
             for i in 0..keys.length() {
@@ -399,12 +483,12 @@ fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
                 let item = get(v, &key);
                 if !absent(&item) {
                     let k = key.as_string().unwrap_or_default();
-                    put(&out, &key, &k, &convert(sh.b as ShapeIx, &item));
+                    put(&out, &key, &k, &convert(value, &item));
                 }
             }
             out.into()
         }
-        Kind::Timestamp => to_date(v),
+        Shape::Timestamp => to_date(v),
         _ => v.clone(),
     }
 }
@@ -414,9 +498,8 @@ fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
 fn to_date(v: &JsValue) -> JsValue {
     let seconds = if let Some(n) = v.as_f64() {
         n
-    } else if v.is_string() {
-        let text = v.as_string().unwrap_or_default();
-        if text.trim().is_empty() {
+    } else if let Some(text) = v.dyn_ref::<JsString>() {
+        if text.trim().length() == 0 {
             return v.clone();
         }
         v.unchecked_into_f64()

@@ -1,6 +1,5 @@
 //! Native checks of the generated tables and lookups.
 
-use super::generated::*;
 use super::*;
 
 const SIGNALING_OPS: [&str; 2] = ["GetIceServerConfig", "SendAlexaOfferToMaster"];
@@ -42,7 +41,9 @@ fn operation_fields() {
     let op = operation("GetIceServerConfig").unwrap();
     assert_eq!(op.uri(), "/v1/get-ice-server-config");
     for (i, op) in operations().iter().enumerate() {
-        assert_eq!(op.index(), i);
+        let id = OperationId::from_index(i).unwrap();
+        assert!(std::ptr::eq(id.operation(), op));
+        assert_eq!(operation_id(op.name), Some(id));
         assert!(op.uri().starts_with('/'));
         assert!(std::ptr::eq(operation(op.name).unwrap(), op));
     }
@@ -53,61 +54,83 @@ fn operation_fields() {
     assert_eq!(names, sorted);
 }
 
+fn check_limits(limits: Limits) {
+    let b = bounds(limits);
+    if let (Some(min), Some(max)) = (b.min, b.max) {
+        assert!(min <= max);
+    }
+}
+
 fn check_shape(ix: ShapeIx, depth: usize) {
     assert!(depth < 16, "shape nesting too deep (recursive?)");
-    let sh = SHAPES.get(ix as usize).expect("shape index in range");
-    match sh.kind {
-        Kind::Structure => {
-            let ms = members(sh);
-            assert_eq!(ms.len(), sh.b as usize);
+    let sh = SHAPES.get(ix.0 as usize).expect("shape index in range");
+    match *sh {
+        Shape::Structure { members: span } => {
+            let ms = members(span);
+            assert_eq!(ms.len(), span.len as usize);
             for m in ms {
-                let name = text(m.name);
+                let name = m.name.text();
                 assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()), "{name}");
                 check_shape(m.shape, depth + 1);
             }
         }
-        Kind::List => check_shape(sh.a as ShapeIx, depth + 1),
-        Kind::Map => {
-            assert_eq!(SHAPES[sh.a as usize].kind, Kind::String);
-            check_shape(sh.a as ShapeIx, depth + 1);
-            check_shape(sh.b as ShapeIx, depth + 1);
+        Shape::List { member, limits } => {
+            check_limits(limits);
+            check_shape(member, depth + 1);
         }
-        Kind::String => {
-            if sh.a > 0 {
-                assert!(!pattern_text(sh.a as usize - 1).is_empty());
+        Shape::Map { key, value, limits } => {
+            check_limits(limits);
+            assert!(matches!(SHAPES[key.0 as usize], Shape::String { .. }));
+            check_shape(key, depth + 1);
+            check_shape(value, depth + 1);
+        }
+        Shape::String { limits, pattern, values, .. } => {
+            check_limits(limits);
+            if let Some(p) = pattern {
+                assert!(!pattern_text(p).is_empty());
             }
-            if sh.b > 0 {
-                let vals = enum_values(sh).expect("enum in range");
-                assert!(!vals.is_empty());
+            if let Some(v) = values {
+                assert!(!v.of(&ENUM_VALUES).is_empty());
+                assert_eq!(v.of(&ENUM_VALUES).len(), v.len as usize, "enum in range");
             }
         }
-        _ => {}
+        Shape::Integer { limits } | Shape::Long { limits } | Shape::Double { limits } => check_limits(limits),
+        Shape::Boolean | Shape::Timestamp => {}
     }
-    if has_min(sh) && has_max(sh) {
-        assert!(limits(sh).0 <= limits(sh).1);
+}
+
+fn is_structure(ix: ShapeIx) -> bool {
+    matches!(shape(ix), Shape::Structure { .. })
+}
+
+/// The members of a structure shape (none for other shapes).
+fn members_of(ix: ShapeIx) -> &'static [Member] {
+    match *shape(ix) {
+        Shape::Structure { members: span } => members(span),
+        _ => &[],
     }
 }
 
 #[test]
 fn every_input_and_output_resolves() {
     for op in operations() {
-        assert_eq!(shape(op.input).kind, Kind::Structure, "{}", op.name);
-        assert_eq!(shape(op.output).kind, Kind::Structure, "{}", op.name);
+        assert!(is_structure(op.input), "{}", op.name);
+        assert!(is_structure(op.output), "{}", op.name);
         check_shape(op.input, 0);
         check_shape(op.output, 0);
     }
     // The strings all slice cleanly.
     for m in MEMBERS.iter() {
-        assert_eq!(text(m.name).len(), m.name.1 as usize);
+        assert_eq!(m.name.text().len(), m.name.len as usize);
     }
     for v in ENUM_VALUES.iter() {
-        assert_eq!(text(*v).len(), v.1 as usize);
+        assert_eq!(v.text().len(), v.len as usize);
     }
 }
 
 fn member_names(op: &str) -> Vec<(&'static str, bool)> {
     let op = operation(op).unwrap();
-    members(shape(op.input)).iter().map(|m| (text(m.name), m.required)).collect()
+    members_of(op.input).iter().map(|m| (m.name.text(), m.required)).collect()
 }
 
 #[test]
@@ -133,35 +156,41 @@ fn members_and_required_flags() {
     assert_eq!(ice.iter().filter(|m| m.1).count(), 1);
 }
 
+fn string_parts(ix: ShapeIx) -> (Bounds, Option<PatternIx>, Option<Span>, bool) {
+    match *shape(ix) {
+        Shape::String { limits, pattern, values, sensitive } => (bounds(limits), pattern, values, sensitive),
+        _ => panic!("not a string shape"),
+    }
+}
+
 #[test]
 fn limits_enums_and_patterns() {
     let op = operation("CreateStream").unwrap();
-    let find = |name: &str| members(shape(op.input)).iter().find(|m| text(m.name) == name).unwrap();
-    let sn = shape(find("StreamName").shape);
-    assert_eq!((sn.kind, limits(sn)), (Kind::String, (1, 256)));
-    assert_eq!(pattern_text(pattern_of(sn).unwrap()), "[a-zA-Z0-9_.-]+");
-    let dr = shape(find("DataRetentionInHours").shape);
-    assert_eq!((dr.kind, limits(dr).0, has_max(dr)), (Kind::Integer, 0, false));
-    let tags = shape(find("Tags").shape);
-    assert_eq!((tags.kind, limits(tags)), (Kind::Map, (1, 50)));
-    let key = shape(tags.a as ShapeIx);
-    assert_eq!(limits(key), (1, 128));
-    assert_eq!(pattern_text(pattern_of(key).unwrap()), "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
-    let ssc = shape(find("StreamStorageConfiguration").shape);
-    let tier = members(ssc).first().unwrap();
-    assert_eq!(text(tier.name), "DefaultStorageTier");
+    let find = |name: &str| members_of(op.input).iter().find(|m| m.name.text() == name).unwrap();
+    let (sn, pattern, _, _) = string_parts(find("StreamName").shape);
+    assert_eq!(sn, Bounds { min: Some(1), max: Some(256) });
+    assert_eq!(pattern_text(pattern.unwrap()), "[a-zA-Z0-9_.-]+");
+    let Shape::Integer { limits } = *shape(find("DataRetentionInHours").shape) else { panic!("an integer") };
+    assert_eq!(bounds(limits), Bounds { min: Some(0), max: None });
+    let Shape::Map { key, limits, .. } = *shape(find("Tags").shape) else { panic!("a map") };
+    assert_eq!(bounds(limits), Bounds { min: Some(1), max: Some(50) });
+    let (key_bounds, key_pattern, _, _) = string_parts(key);
+    assert_eq!(key_bounds, Bounds { min: Some(1), max: Some(128) });
+    assert_eq!(pattern_text(key_pattern.unwrap()), "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+    let tier = members_of(find("StreamStorageConfiguration").shape).first().unwrap();
+    assert_eq!(tier.name.text(), "DefaultStorageTier");
     assert!(tier.required);
-    let vals: Vec<_> = enum_values(shape(tier.shape)).unwrap().iter().map(|&s| text(s)).collect();
+    let (_, _, values, _) = string_parts(tier.shape);
+    let vals: Vec<_> = values.unwrap().of(&ENUM_VALUES).iter().map(|s| s.text()).collect();
     assert_eq!(vals, ["HOT", "WARM"]);
 
     // Sensitive flag survives.
     let ec = operation("StartEdgeConfigurationUpdate").unwrap();
     let mut found = false;
     fn walk(ix: ShapeIx, found: &mut bool) {
-        let sh = shape(ix);
-        for m in members(sh) {
-            if text(m.name) == "MediaUriSecretArn" {
-                *found = shape(m.shape).sensitive;
+        for m in members_of(ix) {
+            if m.name.text() == "MediaUriSecretArn" {
+                *found = string_parts(m.shape).3;
             }
             walk(m.shape, found);
         }
@@ -183,7 +212,7 @@ fn errors() {
     assert_eq!(modeled_error_status("NotAuthorizedException"), Some(401));
     assert_eq!(modeled_error_status("AccessDeniedException"), Some(401));
     assert_eq!(modeled_error_status("ClientLimitExceededException"), Some(400));
-    let mut sorted: Vec<_> = ERRORS.iter().map(|e| text(e.name)).collect();
+    let mut sorted: Vec<_> = ERRORS.iter().map(|e| e.name.text()).collect();
     let orig = sorted.clone();
     sorted.sort();
     sorted.dedup();
@@ -242,16 +271,16 @@ fn one_of_rules_cover_documented_inputs() {
         ]
     );
     for op in operations() {
-        let ms = members(shape(op.input));
+        let ms = members_of(op.input);
         for rule in one_of_rules(op.input) {
             assert!(!rule.exactly);
             let names: Vec<_> = ms
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| rule.mask & (1 << i) != 0)
+                .filter(|(i, _)| rule.members & (1 << i) != 0)
                 .map(|(_, m)| {
                     assert!(!m.required);
-                    text(m.name)
+                    m.name.text()
                 })
                 .collect();
             let ok = names == ["StreamName", "StreamARN"]
@@ -290,15 +319,6 @@ fn js_operation_rows_match_table() {
 }
 
 #[test]
-fn integers_format_without_fmt() {
-    for n in [0i64, 1, 9, 10, 128, 2000000, -5, i64::MAX, i64::MIN] {
-        let mut s = String::new();
-        push_int(&mut s, n);
-        assert_eq!(s, n.to_string());
-    }
-}
-
-#[test]
 fn validation_error_message_names_path() {
     let e = ValidationError::new("StreamName", &["must be at least ", "1", " character"]);
     assert_eq!(e.path, "StreamName");
@@ -312,10 +332,10 @@ fn blob_is_deduplicated() {
     // Shared names are stored once (shorter ones inside longer ones where possible).
     assert_eq!(STRINGS.matches("StreamName").count(), 1);
     assert_eq!(STRINGS.matches("ResourceNotFoundException").count(), 1);
-    let mut all: Vec<&str> = MEMBERS.iter().map(|m| text(m.name)).collect();
-    all.extend(ENUM_VALUES.iter().map(|&v| text(v)));
-    all.extend(ERRORS.iter().map(|e| text(e.name)));
-    all.extend(PATTERNS.iter().map(|&p| text(p)));
+    let mut all: Vec<&str> = MEMBERS.iter().map(|m| m.name.text()).collect();
+    all.extend(ENUM_VALUES.iter().map(|v| v.text()));
+    all.extend(ERRORS.iter().map(|e| e.name.text()));
+    all.extend(PATTERNS.iter().map(|p| p.text()));
     all.sort();
     all.dedup();
     assert!(STRINGS.len() <= all.iter().map(|s| s.len()).sum::<usize>());

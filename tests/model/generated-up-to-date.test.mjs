@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { generate, extractTypeScript } from "../../tools/gen-model.mjs";
+import { generate } from "../../tools/gen-model.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const generated = generate(root);
@@ -53,9 +53,12 @@ test("string table is ASCII and member names are whole", () => {
   const blob = /pub\(super\) static STRINGS: &str = (".*");/.exec(rust)[1];
   const text = JSON.parse(blob);
   assert.ok(/^[\x20-\x7e]*$/.test(text));
-  for (const m of rust.matchAll(/Member \{ name: Str\((\d+), (\d+)\), shape: \d+, required: (true|false) \}, \/\/ (\w+)/g)) {
+  let rows = 0;
+  for (const m of rust.matchAll(/Member \{ name: Str::at\((\d+), (\d+)\), shape: ShapeIx\(\d+\), required: (true|false) \}, \/\/ (\w+)/g)) {
     assert.equal(text.substr(Number(m[1]), Number(m[2])), m[4]);
+    rows++;
   }
+  assert.equal(rows, Number(/MEMBERS: \[Member; (\d+)\]/.exec(rust)[1]), "every member row checked");
 });
 
 test("examples cover every operation and satisfy the model", () => {
@@ -117,7 +120,7 @@ test("examples cover every operation and satisfy the model", () => {
 });
 
 test("TypeScript declarations type-check and describe the model", async () => {
-  const ts = extractTypeScript(rust);
+  const ts = generated["npm/model.d.ts"];
   assert.ok(ts);
   for (const [name, o] of Object.entries({ ...models[0].operations, ...models[1].operations })) {
     assert.match(ts, new RegExp(`export interface ${o.input} \\{`), name);
@@ -148,9 +151,10 @@ const h: M.CreateStreamInput = {};
 const i: M.GetIceServerConfigRequest = { ChannelARN: "arn", Service: "TURN" };
 export { a, b, c, d, e, f, g, h, i };
 `;
-    // Names the generated text uses from the client's hand-written declarations.
-    const prelude = "export interface CallOptions { abortSignal?: unknown }\nexport interface MetadataBearer { $metadata: unknown }\n";
-    writeFileSync(join(dir, "model.d.ts"), prelude + ts);
+    // Names the generated file imports from the hand-written declarations.
+    const index = "export interface CallOptions { abortSignal?: unknown }\nexport interface MetadataBearer { $metadata: unknown }\nexport declare class KinesisVideoClient {}\n";
+    writeFileSync(join(dir, "index.d.ts"), index);
+    writeFileSync(join(dir, "model.d.ts"), ts);
     writeFileSync(join(dir, "usage.ts"), usage);
     const program = tsc.createProgram([join(dir, "model.d.ts"), join(dir, "usage.ts")], {
       strict: true,

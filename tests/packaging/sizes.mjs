@@ -16,7 +16,7 @@ try {
   const pkgFile = (f) => readFile(join(project.packageDir, f));
   const wasm = gz(await pkgFile("kinesis_video_wasm_bg.wasm"));
   const files = async (list) => (await Promise.all(list.map(async (f) => gz(await pkgFile(f))))).reduce((a, b) => a + b, 0);
-  const shared = ["kinesis_video_wasm.js", "api.js", "signer.js", "operations.js", "waiters.js"];
+  const shared = ["kinesis_video_wasm.js", "api.js", "operations.js", "waiters.js"];
   await writeFile(join(project.dir, "app.js"), APP);
   const bundle = async (options) => {
     const { outputFiles } = await esbuild({
