@@ -103,14 +103,12 @@ pub fn presign_signaling_url(keys: &mut SigningKeyCache, p: &SignalingUrlParams)
     check_client_id(p.role, p.client_id)?;
 
     // The channel ARN and client id ride in the URL's own query, so they are signed.
-    let mut own = vec![("X-Amz-ChannelARN", p.channel_arn)];
-    own.extend(p.client_id.map(|id| ("X-Amz-ClientId", id)));
     let mut url = String::from(p.endpoint);
-    for (i, (k, v)) in own.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(k);
-        url.push('=');
-        sigv4::encode_strict(v.as_bytes(), &mut url);
+    url.push_str("?X-Amz-ChannelARN=");
+    sigv4::encode_strict(p.channel_arn.as_bytes(), &mut url);
+    if let Some(id) = p.client_id {
+        url.push_str("&X-Amz-ClientId=");
+        sigv4::encode_strict(id.as_bytes(), &mut url);
     }
     let req = SignableRequest { method: "GET", url: &url, headers: &[], body: b"" };
     let settings = SigningSettings {
@@ -120,22 +118,10 @@ pub fn presign_signaling_url(keys: &mut SigningKeyCache, p: &SignalingUrlParams)
     };
     let params =
         SigningParams { credentials: p.credentials, region: p.region, service: "kinesisvideo", time: p.time, settings };
-    let query = sigv4::presign(keys, &req, &params, p.expires_in).map_err(SignalingError::Signing)?.instructions;
-
-    let mut pairs: Vec<(&str, &str)> = own;
-    pairs.extend(query.signed.iter().chain(&query.unsigned).map(|(k, v)| (*k, v.as_str())));
-    sigv4::sort_by_key(&mut pairs, |p| p.0);
-    let mut out = String::with_capacity(url.len() + 1200);
-    for part in [parts.scheme, "://", parts.authority, parts.path_or_root()] {
-        out.push_str(part);
-    }
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        out.push(if i == 0 { '?' } else { '&' });
-        out.push_str(k);
-        out.push('=');
-        sigv4::encode_strict(v.as_bytes(), &mut out);
-    }
-    Ok(out)
+    let mut query = sigv4::presign(keys, &req, &params, p.expires_in).map_err(SignalingError::Signing)?.instructions;
+    // The KVS SDKs write every parameter, the signature too, in sorted order.
+    query.signed.append(&mut query.unsigned);
+    sigv4::presigned_url(&url, &query).map_err(SignalingError::Signing)
 }
 
 #[cfg(test)]

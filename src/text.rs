@@ -37,25 +37,25 @@ pub fn trim_end(s: &str, b: u8) -> &str {
     s.get(..end).unwrap_or(s)
 }
 
-/// `s.split(is_delim)` for byte delimiters: every piece, empty ones included.
-pub fn split(s: &str, is_delim: impl Fn(u8) -> bool) -> Split<'_, impl Fn(u8) -> bool> {
-    Split { rest: Some(s), is_delim }
+/// `s.split(delim as char)`: every piece, empty ones included.
+pub fn split(s: &str, delim: u8) -> Split<'_> {
+    Split { rest: Some(s), delim }
 }
 
-pub struct Split<'a, F> {
+pub struct Split<'a> {
     rest: Option<&'a str>,
-    is_delim: F,
+    delim: u8,
 }
 
-impl<'a, F: Fn(u8) -> bool> Iterator for Split<'a, F> {
+impl<'a> Iterator for Split<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
         let s = self.rest?;
-        match s.bytes().position(&self.is_delim) {
-            Some(i) => {
-                self.rest = s.get(i + 1..);
-                s.get(..i)
+        match split_once(s, self.delim) {
+            Some((piece, rest)) => {
+                self.rest = Some(rest);
+                Some(piece)
             }
             None => {
                 self.rest = None;
@@ -131,10 +131,8 @@ mod tests {
                 assert_eq!(rsplit_once(s, d), s.rsplit_once(c), "{s:?} {c:?}");
                 assert_eq!(after_last(s, d), s.rsplit(c).next().unwrap(), "{s:?} {c:?}");
                 assert_eq!(trim_end(s, d), s.trim_end_matches(c), "{s:?} {c:?}");
-                assert_eq!(split(s, |b| b == d).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>(), "{s:?} {c:?}");
+                assert_eq!(split(s, d).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>(), "{s:?} {c:?}");
             }
-            let ws = |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-            assert_eq!(split(s, ws).collect::<Vec<_>>(), s.split([' ', '\t', '\n', '\r']).collect::<Vec<_>>(), "{s:?}");
             let cut = |b| b == b',' || b == b':';
             assert_eq!(before(s, cut), s.split([',', ':']).next().unwrap(), "{s:?}");
         }

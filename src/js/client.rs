@@ -11,7 +11,7 @@ use crate::prelude::*;
 use crate::protocol::{self, AttemptError, Next};
 use crate::sigv4::{self, AmzDate, Credentials, SignableRequest, SigningParams, SigningSettings};
 use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
+use core::cell::Cell;
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,9 +28,9 @@ enum CredentialSource {
     Provider {
         provider: Function,
         /// The last credentials and their expiry (epoch ms), if they have one.
-        cached: RefCell<Option<(Credentials, Option<f64>)>>,
+        cached: Cell<Option<(Credentials, Option<f64>)>>,
         /// A refresh under way, shared by concurrent calls, and when it started (epoch ms).
-        pending: RefCell<Option<(Promise, f64)>>,
+        pending: Cell<Option<(Promise, f64)>>,
     },
 }
 
@@ -91,13 +91,28 @@ pub(crate) fn aborted(meta: &Meta) -> JsValue {
     call_error("AbortError", "the call was aborted", "client", meta)
 }
 
+/// The rejection for credentials that could not be had.
+pub(crate) fn credentials_error(failure: CredentialsFailure) -> JsValue {
+    match failure {
+        CredentialsFailure::Aborted => aborted(&Meta::NONE),
+        CredentialsFailure::Failed(m) => call_error("CredentialsProviderError", &m, "client", &Meta::NONE),
+    }
+}
+
+/// A copy of what `cell` holds. (A `Cell` cannot fail the way a `RefCell` borrow can.)
+fn peek<T: Clone + Default>(cell: &Cell<T>) -> T {
+    let value = cell.take();
+    cell.set(value.clone());
+    value
+}
+
 impl Inner {
     fn from_config(config: JsValue, service: Service) -> Result<Inner, JsValue> {
         let config = required_object(config, "config")?;
         let region = required_string(get(&config, "region"), "config.region")?;
         let creds_value = get(&config, "credentials");
         let credentials = if let Some(f) = creds_value.dyn_ref::<Function>() {
-            CredentialSource::Provider { provider: f.clone(), cached: RefCell::new(None), pending: RefCell::new(None) }
+            CredentialSource::Provider { provider: f.clone(), cached: Cell::new(None), pending: Cell::new(None) }
         } else {
             CredentialSource::Static(credentials(&creds_value, "config.credentials")?)
         };
@@ -170,13 +185,13 @@ impl Inner {
             CredentialSource::Static(c) => return Ok(c.clone()),
             CredentialSource::Provider { provider, cached, pending } => (provider, cached, pending),
         };
-        if let Some((c, expires)) = cached.borrow().as_ref() {
+        if let Some((c, expires)) = peek(cached) {
             if expires.is_none_or(|e| now_ms() + REFRESH_MARGIN_MS < e) {
-                return Ok(c.clone());
+                return Ok(c);
             }
         }
         // A refresh left behind by an aborted caller is reused only while it is recent.
-        let existing = pending.borrow().clone().filter(|(_, started)| now_ms() - started < REFRESH_MARGIN_MS);
+        let existing = peek(pending).filter(|(_, started)| now_ms() - started < REFRESH_MARGIN_MS);
         let promise = match existing {
             Some((p, _)) => p,
             None => {
@@ -184,7 +199,7 @@ impl Inner {
                     Ok(v) => Promise::resolve(&v),
                     Err(e) => Promise::reject(&e),
                 };
-                *pending.borrow_mut() = Some((p.clone(), now_ms()));
+                pending.set(Some((p.clone(), now_ms())));
                 p
             }
         };
@@ -208,7 +223,7 @@ impl Inner {
                 r
             }
         };
-        *pending.borrow_mut() = None;
+        pending.set(None);
         let failed = |m: String| CredentialsFailure::Failed(m);
         let value = result.map_err(|e| {
             let mut m = String::from("the credentials provider failed: ");
@@ -218,7 +233,7 @@ impl Inner {
         let creds = credentials(&value, "credentials provider result").map_err(|e| failed(error_message(&e)))?;
         let expires = optional_date_ms(get(&value, "expiration"), "credentials.expiration")
             .map_err(|e| failed(error_message(&e)))?;
-        *cached.borrow_mut() = Some((creds.clone(), expires));
+        cached.set(Some((creds.clone(), expires)));
         Ok(creds)
     }
 
@@ -241,20 +256,8 @@ impl Inner {
         Ok(all)
     }
 
-    /// Validates and serializes `input`, then sends it (for calls the package makes itself).
-    pub(crate) async fn call(
-        &self,
-        id: OperationId,
-        input: &JsValue,
-        signal: Option<AbortSignal>,
-    ) -> Result<JsValue, JsValue> {
-        let op = id.operation();
-        let body = model::serialize_input(op, input)
-            .map_err(|e| call_error("ValidationError", &e.message, "client", &Meta::NONE))?;
-        self.send(op, body, signal).await
-    }
-
-    pub(crate) async fn send(
+    /// Runs a call, retrying as `protocol::next_step` says.
+    async fn send(
         &self,
         op: &'static Operation,
         body: String,
@@ -264,13 +267,7 @@ impl Inner {
         if signal.as_ref().is_some_and(|s| s.aborted()) {
             return Err(aborted(&meta));
         }
-        let creds = match self.credentials(signal.as_ref()).await {
-            Ok(c) => c,
-            Err(CredentialsFailure::Aborted) => return Err(aborted(&meta)),
-            Err(CredentialsFailure::Failed(m)) => {
-                return Err(call_error("CredentialsProviderError", &m, "client", &meta))
-            }
-        };
+        let creds = self.credentials(signal.as_ref()).await.map_err(credentials_error)?;
         let url = protocol::join_url(&self.endpoint, &op.uri());
         let body_js = JsValue::from_str(&body);
         let mut clock_corrected = false;
@@ -390,20 +387,24 @@ pub(crate) fn abort_signal(options: &JsValue) -> Option<AbortSignal> {
     }
 }
 
-/// Validates and serializes now (so a bad input is refused before any request and later
-/// changes to the caller's object do not matter), then runs the call.
-fn call(inner: &Rc<Inner>, index: usize, input: JsValue, options: JsValue) -> Promise {
-    let op = match OperationId::from_index(index).map(OperationId::operation) {
-        Some(op) if op.service == inner.service => op,
-        _ => return Promise::reject(&error("TypeError", "unknown operation for this client")),
-    };
-    let body = match model::serialize_input(op, &input) {
+/// Starts a call: validates and serializes `input` now (so a bad input is refused before any
+/// request, and later changes to the caller's object do not matter), then sends it. Every call,
+/// the package's own included, starts here, so the async call path is compiled once.
+pub(crate) fn start_call(inner: &Rc<Inner>, op: &'static Operation, input: &JsValue, signal: Option<AbortSignal>) -> Promise {
+    let body = match model::serialize_input(op, input) {
         Ok(b) => b,
         Err(e) => return Promise::reject(&call_error("ValidationError", &e.message, "client", &Meta::NONE)),
     };
-    let signal = abort_signal(&options);
     let inner = inner.clone();
     future_to_promise(async move { inner.send(op, body, signal).await })
+}
+
+/// `__call`: an operation method of a client class.
+fn call(inner: &Rc<Inner>, index: usize, input: JsValue, options: JsValue) -> Promise {
+    match OperationId::from_index(index).map(OperationId::operation) {
+        Some(op) if op.service == inner.service => start_call(inner, op, &input, abort_signal(&options)),
+        _ => Promise::reject(&error("TypeError", "unknown operation for this client")),
+    }
 }
 
 /// The Kinesis Video control plane: one method per operation of the 2017-09-30 API.

@@ -2,17 +2,19 @@
 //! function that keeps the credentials) and `KinesisVideoClient.connectSignaling`, which goes from
 //! a channel name to a signed WSS URL and ICE servers in one call.
 
-use super::client::{abort_signal, aborted, call_error, CredentialsFailure, KinesisVideoClient, Meta};
+use super::client::{abort_signal, call_error, credentials_error, start_call, Inner, KinesisVideoClient, Meta};
 use super::convert::*;
 use super::signer::{now_ms, with_keys};
 use crate::model::OperationId;
 use crate::prelude::*;
 use crate::signaling::{self, Role, SignalingError, SignalingUrlParams};
-use crate::sigv4::{AmzDate, MAX_EXPIRES};
+use crate::sigv4::{AmzDate, Credentials, MAX_EXPIRES};
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use web_sys::AbortSignal;
+use alloc::rc::Rc;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 fn role(v: JsValue, path: &str) -> Result<Role, JsValue> {
     v.as_string().and_then(|s| Role::parse(&s)).ok_or_else(|| type_error(path, "must be \"MASTER\" or \"VIEWER\""))
@@ -80,8 +82,16 @@ struct ConnectArgs {
     channel_name: Option<String>,
     role: Role,
     client_id: Option<String>,
-    nat: String,
+    nat: Nat,
     expires_in: u32,
+}
+
+/// `natTraversal`: which ICE servers to hand out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nat {
+    StunTurn,
+    TurnOnly,
+    Disabled,
 }
 
 fn connect_args(args: JsValue) -> Result<ConnectArgs, JsValue> {
@@ -94,12 +104,137 @@ fn connect_args(args: JsValue) -> Result<ConnectArgs, JsValue> {
     let role = role(get(&args, "role"), "args.role")?;
     let client_id = optional_string(get(&args, "clientId"), "args.clientId")?;
     signaling::check_client_id(role, client_id.as_deref()).map_err(signaling_error)?;
-    let nat = optional_string(get(&args, "natTraversal"), "args.natTraversal")?.unwrap_or_else(|| "STUN_TURN".into());
-    if !matches!(nat.as_str(), "STUN_TURN" | "TURN_ONLY" | "DISABLED") {
-        return Err(type_error("args.natTraversal", "must be \"STUN_TURN\", \"TURN_ONLY\" or \"DISABLED\""));
-    }
+    let nat = match optional_string(get(&args, "natTraversal"), "args.natTraversal")?.as_deref() {
+        None | Some("STUN_TURN") => Nat::StunTurn,
+        Some("TURN_ONLY") => Nat::TurnOnly,
+        Some("DISABLED") => Nat::Disabled,
+        Some(_) => return Err(type_error("args.natTraversal", "must be \"STUN_TURN\", \"TURN_ONLY\" or \"DISABLED\"")),
+    };
     let expires_in = expires(get(&args, "expiresIn"), "args.expiresIn")?;
     Ok(ConnectArgs { channel_arn, channel_name, role, client_id, nat, expires_in })
+}
+
+/// The channel's WSS and HTTPS endpoints from a GetSignalingChannelEndpoint output.
+struct Endpoints {
+    wss: String,
+    https: String,
+}
+
+fn deserialization(message: &str) -> JsValue {
+    call_error("DeserializationError", message, "client", &Meta::NONE)
+}
+
+/// The steps of `connectSignaling`. Each is a plain function (kept out of line): the async body
+/// only awaits their promises, which keeps its state machine small.
+struct Connect {
+    inner: Rc<Inner>,
+    args: ConnectArgs,
+    signal: Option<AbortSignal>,
+}
+
+impl Connect {
+    #[inline(never)]
+    fn describe_channel(&self) -> Promise {
+        let name = JsValue::from_str(self.args.channel_name.as_deref().unwrap_or_default());
+        let input = object(&[("ChannelName", &name)]);
+        start_call(&self.inner, OperationId::DescribeSignalingChannel.operation(), &input, self.signal.clone())
+    }
+
+    #[inline(never)]
+    fn get_endpoints(&self, arn: &str) -> Promise {
+        let s = JsValue::from_str;
+        let protocols: JsValue = Array::of2(&s("WSS"), &s("HTTPS")).into();
+        let config = object(&[("Protocols", &protocols), ("Role", &s(self.args.role.as_str()))]);
+        let input = object(&[("ChannelARN", &s(arn)), ("SingleMasterChannelEndpointConfiguration", &config)]);
+        start_call(&self.inner, OperationId::GetSignalingChannelEndpoint.operation(), &input, self.signal.clone())
+    }
+
+    /// GetIceServerConfig at the channel's HTTPS endpoint, signed with `creds`.
+    #[inline(never)]
+    fn get_ice_config(&self, arn: &str, endpoints: &Endpoints, creds: Credentials) -> Result<Promise, JsValue> {
+        let data_plane = Rc::new(self.inner.signaling(&endpoints.https, creds).map_err(deserialization)?);
+        let client_id = self.args.client_id.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
+        let input = object(&[("ChannelARN", &JsValue::from_str(arn)), ("ClientId", &client_id), ("Service", &JsValue::from_str("TURN"))]);
+        Ok(start_call(&data_plane, OperationId::GetIceServerConfig.operation(), &input, self.signal.clone()))
+    }
+
+    /// The result: the presigned WSS URL, and the ICE servers (STUN from the partition unless
+    /// TURN_ONLY, TURN from `ice_config` unless DISABLED).
+    #[inline(never)]
+    fn finish(&self, arn: &str, endpoints: &Endpoints, creds: &Credentials, ice_config: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let params = SignalingUrlParams {
+            endpoint: &endpoints.wss,
+            channel_arn: arn,
+            role: self.args.role,
+            client_id: self.args.client_id.as_deref(),
+            credentials: creds,
+            region: &self.inner.region,
+            expires_in: self.args.expires_in,
+            // Signed with the clock corrected by the service's answers, like every call.
+            time: AmzDate::from_epoch_millis(self.inner.now()),
+        };
+        let wss_url = with_keys(|keys| signaling::presign_signaling_url(keys, &params)).map_err(|e| {
+            let mut m = field("args", e.field());
+            m.push_str(": ");
+            m.push_str(e.problem());
+            call_error("ValidationError", &m, "client", &Meta::NONE)
+        })?;
+        let s = JsValue::from_str;
+        let ice = Array::new();
+        if let (Nat::StunTurn, Some(stun)) = (self.args.nat, &self.inner.stun) {
+            ice.push(&object(&[("urls", &s(stun))]));
+        }
+        if let Some(config) = ice_config {
+            for server in array_at(&config, "IceServerList").iter() {
+                let urls: JsValue = array_at(&server, "Uris").into();
+                let (user, pass) = (get(&server, "Username"), get(&server, "Password"));
+                ice.push(&object(&[("urls", &urls), ("username", &user), ("credential", &pass)]));
+            }
+        }
+        let ice: JsValue = ice.into();
+        Ok(object(&[
+            ("channelArn", &s(arn)),
+            ("wssUrl", &s(&wss_url)),
+            ("httpsEndpoint", &s(&endpoints.https)),
+            ("iceServers", &ice),
+        ]))
+    }
+}
+
+#[inline(never)]
+fn channel_arn(describe_output: &JsValue) -> Result<String, JsValue> {
+    string_at(describe_output, &["ChannelInfo", "ChannelARN"]).ok_or_else(|| deserialization("the channel has no ARN"))
+}
+
+#[inline(never)]
+fn endpoints(output: &JsValue) -> Result<Endpoints, JsValue> {
+    let (mut wss, mut https) = (None, None);
+    for e in array_at(output, "ResourceEndpointList").iter() {
+        let endpoint = string_at(&e, &["ResourceEndpoint"]);
+        match string_at(&e, &["Protocol"]).as_deref() {
+            Some("WSS") => wss = endpoint,
+            Some("HTTPS") => https = endpoint,
+            _ => {}
+        }
+    }
+    match (wss, https) {
+        (Some(wss), Some(https)) => Ok(Endpoints { wss, https }),
+        _ => Err(deserialization("no WSS and HTTPS endpoints for the channel")),
+    }
+}
+
+async fn connect(c: Connect) -> Result<JsValue, JsValue> {
+    let arn = match &c.args.channel_arn {
+        Some(arn) => arn.clone(),
+        None => channel_arn(&JsFuture::from(c.describe_channel()).await?)?,
+    };
+    let endpoints = endpoints(&JsFuture::from(c.get_endpoints(&arn)).await?)?;
+    let creds = c.inner.credentials(c.signal.as_ref()).await.map_err(credentials_error)?;
+    let ice_config = match c.args.nat {
+        Nat::Disabled => None,
+        _ => Some(JsFuture::from(c.get_ice_config(&arn, &endpoints, creds.clone())?).await?),
+    };
+    c.finish(&arn, &endpoints, &creds, ice_config)
 }
 
 #[wasm_bindgen]
@@ -108,91 +243,12 @@ impl KinesisVideoClient {
     /// the ICE servers (STUN unless TURN_ONLY, TURN unless DISABLED).
     #[wasm_bindgen(js_name = connectSignaling)]
     pub fn connect_signaling(&self, args: JsValue, options: JsValue) -> Promise {
-        let args = match connect_args(args) {
-            Ok(a) => a,
-            Err(e) => return Promise::reject(&e),
-        };
-        let signal = abort_signal(&options);
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let deserialization = |m: &str| call_error("DeserializationError", m, "client", &Meta::NONE);
-            let s = |v: &str| JsValue::from_str(v);
-            let channel_arn = match args.channel_arn {
-                Some(a) => a,
-                None => {
-                    let name = s(args.channel_name.as_deref().unwrap_or_default());
-                    let input = object(&[("ChannelName", &name)]);
-                    let out = inner.call(OperationId::DescribeSignalingChannel, &input, signal.clone()).await?;
-                    string_at(&out, &["ChannelInfo", "ChannelARN"])
-                        .ok_or_else(|| deserialization("the channel has no ARN"))?
-                }
-            };
-            let arn = s(&channel_arn);
-
-            let protocols: JsValue = Array::of2(&s("WSS"), &s("HTTPS")).into();
-            let config = object(&[("Protocols", &protocols), ("Role", &s(args.role.as_str()))]);
-            let input = object(&[("ChannelARN", &arn), ("SingleMasterChannelEndpointConfiguration", &config)]);
-            let out = inner.call(OperationId::GetSignalingChannelEndpoint, &input, signal.clone()).await?;
-            let (mut wss, mut https) = (None, None);
-            for e in array_at(&out, "ResourceEndpointList").iter() {
-                let endpoint = string_at(&e, &["ResourceEndpoint"]);
-                match string_at(&e, &["Protocol"]).as_deref() {
-                    Some("WSS") => wss = endpoint,
-                    Some("HTTPS") => https = endpoint,
-                    _ => {}
-                }
+        match connect_args(args) {
+            Ok(args) => {
+                let c = Connect { inner: self.inner.clone(), args, signal: abort_signal(&options) };
+                future_to_promise(connect(c))
             }
-            let (Some(wss), Some(https)) = (wss, https) else {
-                return Err(deserialization("no WSS and HTTPS endpoints for the channel"));
-            };
-
-            let creds = match inner.credentials(signal.as_ref()).await {
-                Ok(c) => c,
-                Err(CredentialsFailure::Aborted) => return Err(aborted(&Meta::NONE)),
-                Err(CredentialsFailure::Failed(m)) => {
-                    return Err(call_error("CredentialsProviderError", &m, "client", &Meta::NONE))
-                }
-            };
-            let params = SignalingUrlParams {
-                endpoint: &wss,
-                channel_arn: &channel_arn,
-                role: args.role,
-                client_id: args.client_id.as_deref(),
-                credentials: &creds,
-                region: &inner.region,
-                expires_in: args.expires_in,
-                // Signed with the clock corrected by the service's answers, like every call.
-                time: AmzDate::from_epoch_millis(inner.now()),
-            };
-            let wss_url = with_keys(|keys| signaling::presign_signaling_url(keys, &params)).map_err(|e| {
-                let mut m = field("args", e.field());
-                m.push_str(": ");
-                m.push_str(e.problem());
-                call_error("ValidationError", &m, "client", &Meta::NONE)
-            })?;
-
-            let ice = Array::new();
-            if args.nat == "STUN_TURN" {
-                if let Some(stun) = &inner.stun {
-                    ice.push(&object(&[("urls", &s(stun))]));
-                }
-            }
-            if args.nat != "DISABLED" {
-                let data_plane = inner.signaling(&https, creds).map_err(deserialization)?;
-                let client_id = args.client_id.as_deref().map_or(JsValue::UNDEFINED, s);
-                let input = object(&[("ChannelARN", &arn), ("ClientId", &client_id), ("Service", &s("TURN"))]);
-                let out = data_plane.call(OperationId::GetIceServerConfig, &input, signal).await?;
-                for server in array_at(&out, "IceServerList").iter() {
-                    let urls: JsValue = array_at(&server, "Uris").into();
-                    let (user, pass) = (get(&server, "Username"), get(&server, "Password"));
-                    ice.push(&object(&[("urls", &urls), ("username", &user), ("credential", &pass)]));
-                }
-            }
-
-            let ice: JsValue = ice.into();
-            let https = s(&https);
-            let wss_url = s(&wss_url);
-            Ok(object(&[("channelArn", &arn), ("wssUrl", &wss_url), ("httpsEndpoint", &https), ("iceServers", &ice)]))
-        })
+            Err(e) => Promise::reject(&e),
+        }
     }
 }

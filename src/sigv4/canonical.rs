@@ -107,7 +107,7 @@ fn percent_decode(s: &str) -> Vec<u8> {
 /// the AWS SDK for JavaScript do).
 fn normalize_path(path: &str) -> String {
     let mut segments: Vec<&str> = Vec::new();
-    for seg in text::split(path, |b| b == b'/') {
+    for seg in text::split(path, b'/') {
         match seg {
             "" | "." => {}
             ".." => {
@@ -151,7 +151,7 @@ pub(crate) fn canonical_query(query: &str, extra: &[(&str, String)]) -> String {
         s
     };
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for item in text::split(query, |b| b == b'&').filter(|s| !s.is_empty()) {
+    for item in text::split(query, b'&').filter(|s| !s.is_empty()) {
         let (k, v) = text::split_once(item, b'=').unwrap_or((item, ""));
         pairs.push((encoded(&percent_decode(k)), encoded(&percent_decode(v))));
     }
@@ -174,12 +174,22 @@ pub(crate) fn canonical_query(query: &str, extra: &[(&str, String)]) -> String {
 /// Appends a header value trimmed, with each run of whitespace (line breaks of folded values
 /// included) folded into one space.
 pub(crate) fn canonical_value(v: &str, out: &mut String) {
-    let words = text::split(v, |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')).filter(|w| !w.is_empty());
-    for (i, word) in words.enumerate() {
-        if i > 0 {
-            out.push(' ');
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let bytes = v.as_bytes();
+    let mut i = 0;
+    let mut first = true;
+    while i < bytes.len() {
+        // A word is a run of other bytes; the spaces are ASCII, so it is whole characters.
+        let start = i + bytes.get(i..).unwrap_or_default().iter().take_while(|b| space(b)).count();
+        let end = start + bytes.get(start..).unwrap_or_default().iter().take_while(|b| !space(b)).count();
+        if end > start {
+            if !first {
+                out.push(' ');
+            }
+            out.push_str(v.get(start..end).unwrap_or_default());
+            first = false;
         }
-        out.push_str(word);
+        i = end;
     }
 }
 
