@@ -108,18 +108,19 @@ fn peek<T: Clone + Default>(cell: &Cell<T>) -> T {
 
 impl Inner {
     fn from_config(config: JsValue, service: Service) -> Result<Inner, JsValue> {
-        let config = required_object(config, "config")?;
-        let region = required_string(get(&config, "region"), "config.region")?;
-        let creds_value = get(&config, "credentials");
-        let credentials = if let Some(f) = creds_value.dyn_ref::<Function>() {
-            CredentialSource::Provider { provider: f.clone(), cached: Cell::new(None), pending: Cell::new(None) }
-        } else {
-            CredentialSource::Static(credentials(&creds_value, "config.credentials")?)
+        let config = Fields::of(config, "config")?;
+        let region = config.string("region")?;
+        // Read once: an object of credentials, or a provider function.
+        let creds_value = config.get("credentials");
+        let credentials = match creds_value.dyn_ref::<Function>() {
+            Some(f) => {
+                CredentialSource::Provider { provider: f.clone(), cached: Cell::new(None), pending: Cell::new(None) }
+            }
+            None => CredentialSource::Static(credentials(&creds_value, "config.credentials")?),
         };
-        let custom = optional_string(get(&config, "endpoint"), "config.endpoint")?;
-        let fips = optional_bool(get(&config, "useFipsEndpoint"), "config.useFipsEndpoint")?.unwrap_or(false);
-        let dualstack =
-            optional_bool(get(&config, "useDualstackEndpoint"), "config.useDualstackEndpoint")?.unwrap_or(false);
+        let custom = config.optional_string("endpoint")?;
+        let fips = config.flag("useFipsEndpoint", false)?;
+        let dualstack = config.flag("useDualstackEndpoint", false)?;
         let stun = match (service, &custom) {
             (Service::KinesisVideo, None) => Some(crate::endpoint::stun_uri(&region, fips, dualstack)),
             _ => None,
@@ -141,17 +142,11 @@ impl Inner {
             },
         }
         .map_err(|m| type_error("config", m))?;
-        let max_attempts = optional_number(
-            get(&config, "maxAttempts"),
-            "config.maxAttempts",
-            (1.0, 100.0),
-            true,
-            "must be an integer from 1 to 100",
-        )?
-        .map_or(3, |n| n as u32);
-        let timeout_ms = optional_number(
-            get(&config, "requestTimeoutMs"),
-            "config.requestTimeoutMs",
+        let max_attempts = config
+            .number("maxAttempts", (1.0, 100.0), true, "must be an integer from 1 to 100")?
+            .map_or(3, |n| n as u32);
+        let timeout_ms = config.number(
+            "requestTimeoutMs",
             (1.0, 2_147_483_647.0),
             false,
             "must be a positive number of milliseconds",
@@ -231,7 +226,8 @@ impl Inner {
             failed(m)
         })?;
         let creds = credentials(&value, "credentials provider result").map_err(|e| failed(error_message(&e)))?;
-        let expires = optional_date_ms(get(&value, "expiration"), "credentials.expiration")
+        let expires = Fields::of(value, "credentials")
+            .and_then(|c| c.date_ms("expiration"))
             .map_err(|e| failed(error_message(&e)))?;
         cached.set(Some((creds.clone(), expires)));
         Ok(creds)
@@ -390,7 +386,12 @@ pub(crate) fn abort_signal(options: &JsValue) -> Option<AbortSignal> {
 /// Starts a call: validates and serializes `input` now (so a bad input is refused before any
 /// request, and later changes to the caller's object do not matter), then sends it. Every call,
 /// the package's own included, starts here, so the async call path is compiled once.
-pub(crate) fn start_call(inner: &Rc<Inner>, op: &'static Operation, input: &JsValue, signal: Option<AbortSignal>) -> Promise {
+pub(crate) fn start_call(
+    inner: &Rc<Inner>,
+    op: &'static Operation,
+    input: &JsValue,
+    signal: Option<AbortSignal>,
+) -> Promise {
     let body = match model::serialize_input(op, input) {
         Ok(b) => b,
         Err(e) => return Promise::reject(&call_error("ValidationError", &e.message, "client", &Meta::NONE)),

@@ -69,54 +69,87 @@ pub fn required_object(v: JsValue, path: &str) -> Result<JsValue, JsValue> {
     }
 }
 
-/// A non-empty string.
-pub fn required_string(v: JsValue, path: &str) -> Result<String, JsValue> {
-    match v.as_string() {
-        Some(s) if !s.is_empty() => Ok(s),
-        _ => Err(type_error(path, "must be a non-empty string")),
-    }
+/// The fields of one JS object, read one at a time in the order the caller asks for them (so
+/// the first bad one is reported); an error names the field as `prefix.name`.
+pub struct Fields<'p> {
+    obj: JsValue,
+    prefix: &'p str,
 }
 
-pub fn optional_string(v: JsValue, path: &str) -> Result<Option<String>, JsValue> {
-    if is_absent(&v) {
-        return Ok(None);
+impl<'p> Fields<'p> {
+    /// `value` must be an object.
+    pub fn of(value: JsValue, prefix: &'p str) -> Result<Self, JsValue> {
+        Ok(Fields { obj: required_object(value, prefix)?, prefix })
     }
-    v.as_string().map(Some).ok_or_else(|| type_error(path, "must be a string"))
-}
 
-pub fn optional_bool(v: JsValue, path: &str) -> Result<Option<bool>, JsValue> {
-    if is_absent(&v) {
-        return Ok(None);
+    pub fn get(&self, name: &str) -> JsValue {
+        get(&self.obj, name)
     }
-    v.as_bool().map(Some).ok_or_else(|| type_error(path, "must be a boolean"))
-}
 
-/// Epoch milliseconds of a valid `Date`, or `None` when absent.
-pub fn optional_date_ms(v: JsValue, path: &str) -> Result<Option<f64>, JsValue> {
-    if is_absent(&v) {
-        return Ok(None);
+    /// The error for field `name`.
+    pub fn fail(&self, name: &str, problem: &str) -> JsValue {
+        type_error(&field(self.prefix, name), problem)
     }
-    match v.dyn_ref::<js_sys::Date>() {
-        Some(d) if d.get_time().is_finite() => Ok(Some(d.get_time())),
-        _ => Err(type_error(path, "must be a valid Date")),
-    }
-}
 
-/// A number within `min..=max` (a whole one when `whole`), or `None` when absent.
-pub fn optional_number(
-    v: JsValue,
-    path: &str,
-    (min, max): (f64, f64),
-    whole: bool,
-    problem: &str,
-) -> Result<Option<f64>, JsValue> {
-    if is_absent(&v) {
-        return Ok(None);
+    /// A non-empty string.
+    pub fn string(&self, name: &str) -> Result<String, JsValue> {
+        match self.get(name).as_string() {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(self.fail(name, "must be a non-empty string")),
+        }
     }
-    match v.as_f64() {
-        // NaN fails both comparisons; n % 1.0 needs no std float functions.
-        Some(n) if n >= min && n <= max && (!whole || n % 1.0 == 0.0) => Ok(Some(n)),
-        _ => Err(type_error(path, problem)),
+
+    pub fn optional_string(&self, name: &str) -> Result<Option<String>, JsValue> {
+        let v = self.get(name);
+        if is_absent(&v) {
+            return Ok(None);
+        }
+        v.as_string().map(Some).ok_or_else(|| self.fail(name, "must be a string"))
+    }
+
+    /// A boolean, `default` when absent.
+    pub fn flag(&self, name: &str, default: bool) -> Result<bool, JsValue> {
+        let v = self.get(name);
+        if is_absent(&v) {
+            return Ok(default);
+        }
+        v.as_bool().ok_or_else(|| self.fail(name, "must be a boolean"))
+    }
+
+    /// Epoch milliseconds of a valid `Date`, or `None` when absent.
+    pub fn date_ms(&self, name: &str) -> Result<Option<f64>, JsValue> {
+        let v = self.get(name);
+        if is_absent(&v) {
+            return Ok(None);
+        }
+        match v.dyn_ref::<js_sys::Date>().map(js_sys::Date::get_time) {
+            Some(ms) if ms.is_finite() => Ok(Some(ms)),
+            _ => Err(self.fail(name, "must be a valid Date")),
+        }
+    }
+
+    /// A number within `min..=max` (a whole one when `whole`), or `None` when absent.
+    pub fn number(
+        &self,
+        name: &str,
+        (min, max): (f64, f64),
+        whole: bool,
+        problem: &str,
+    ) -> Result<Option<f64>, JsValue> {
+        let v = self.get(name);
+        if is_absent(&v) {
+            return Ok(None);
+        }
+        match v.as_f64() {
+            // NaN fails both comparisons; n % 1.0 needs no std float functions.
+            Some(n) if n >= min && n <= max && (!whole || n % 1.0 == 0.0) => Ok(Some(n)),
+            _ => Err(self.fail(name, problem)),
+        }
+    }
+
+    /// `{ accessKeyId, secretAccessKey, sessionToken? }` in field `name`.
+    pub fn credentials(&self, name: &str) -> Result<Credentials, JsValue> {
+        credentials(&self.get(name), &field(self.prefix, name))
     }
 }
 
@@ -179,10 +212,11 @@ pub fn credentials(v: &JsValue, path: &str) -> Result<Credentials, JsValue> {
     if !v.is_object() {
         return Err(type_error(path, "must be an object with accessKeyId and secretAccessKey"));
     }
+    let c = Fields { obj: v.clone(), prefix: path };
     Ok(Credentials {
-        access_key_id: required_string(get(v, "accessKeyId"), &field(path, "accessKeyId"))?,
-        secret_access_key: required_string(get(v, "secretAccessKey"), &field(path, "secretAccessKey"))?,
-        session_token: optional_string(get(v, "sessionToken"), &field(path, "sessionToken"))?.filter(|t| !t.is_empty()),
+        access_key_id: c.string("accessKeyId")?,
+        secret_access_key: c.string("secretAccessKey")?,
+        session_token: c.optional_string("sessionToken")?.filter(|t| !t.is_empty()),
     })
 }
 

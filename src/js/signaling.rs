@@ -9,21 +9,22 @@ use crate::model::OperationId;
 use crate::prelude::*;
 use crate::signaling::{self, Role, SignalingError, SignalingUrlParams};
 use crate::sigv4::{AmzDate, Credentials, MAX_EXPIRES};
+use alloc::rc::Rc;
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
-use alloc::rc::Rc;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
 
-fn role(v: JsValue, path: &str) -> Result<Role, JsValue> {
-    v.as_string().and_then(|s| Role::parse(&s)).ok_or_else(|| type_error(path, "must be \"MASTER\" or \"VIEWER\""))
+fn role(args: &Fields) -> Result<Role, JsValue> {
+    let role = args.get("role").as_string().and_then(|s| Role::parse(&s));
+    role.ok_or_else(|| args.fail("role", "must be \"MASTER\" or \"VIEWER\""))
 }
 
-fn expires(v: JsValue, path: &str) -> Result<u32, JsValue> {
+fn expires(args: &Fields) -> Result<u32, JsValue> {
     let range = (1.0, f64::from(MAX_EXPIRES));
-    Ok(optional_number(v, path, range, true, "must be an integer from 1 to 604800 (seconds)")?
-        .map_or(signaling::DEFAULT_EXPIRES, |n| n as u32))
+    let expires = args.number("expiresIn", range, true, "must be an integer from 1 to 604800 (seconds)")?;
+    Ok(expires.map_or(signaling::DEFAULT_EXPIRES, |n| n as u32))
 }
 
 fn signaling_error(e: SignalingError) -> JsValue {
@@ -33,15 +34,15 @@ fn signaling_error(e: SignalingError) -> JsValue {
 /// A presigned WSS URL for a signaling channel, the same the KVS WebRTC SDKs compute.
 #[wasm_bindgen(js_name = presignSignalingUrl)]
 pub fn presign_signaling_url(args: JsValue) -> Result<String, JsValue> {
-    let args = required_object(args, "args")?;
-    let endpoint = required_string(get(&args, "endpoint"), "args.endpoint")?;
-    let channel_arn = required_string(get(&args, "channelArn"), "args.channelArn")?;
-    let role = role(get(&args, "role"), "args.role")?;
-    let client_id = optional_string(get(&args, "clientId"), "args.clientId")?;
-    let creds = credentials(&get(&args, "credentials"), "args.credentials")?;
-    let region = required_string(get(&args, "region"), "args.region")?;
-    let expires_in = expires(get(&args, "expiresIn"), "args.expiresIn")?;
-    let ms = optional_date_ms(get(&args, "signingDate"), "args.signingDate")?.unwrap_or_else(now_ms);
+    let args = Fields::of(args, "args")?;
+    let endpoint = args.string("endpoint")?;
+    let channel_arn = args.string("channelArn")?;
+    let role = role(&args)?;
+    let client_id = args.optional_string("clientId")?;
+    let creds = args.credentials("credentials")?;
+    let region = args.string("region")?;
+    let expires_in = expires(&args)?;
+    let ms = args.date_ms("signingDate")?.unwrap_or_else(now_ms);
     let params = SignalingUrlParams {
         endpoint: &endpoint,
         channel_arn: &channel_arn,
@@ -95,22 +96,22 @@ enum Nat {
 }
 
 fn connect_args(args: JsValue) -> Result<ConnectArgs, JsValue> {
-    let args = required_object(args, "args")?;
-    let channel_arn = optional_string(get(&args, "channelArn"), "args.channelArn")?;
-    let channel_name = optional_string(get(&args, "channelName"), "args.channelName")?;
+    let args = Fields::of(args, "args")?;
+    let channel_arn = args.optional_string("channelArn")?;
+    let channel_name = args.optional_string("channelName")?;
     if channel_arn.is_none() && channel_name.is_none() {
         return Err(type_error("args", "one of channelName, channelArn is required"));
     }
-    let role = role(get(&args, "role"), "args.role")?;
-    let client_id = optional_string(get(&args, "clientId"), "args.clientId")?;
+    let role = role(&args)?;
+    let client_id = args.optional_string("clientId")?;
     signaling::check_client_id(role, client_id.as_deref()).map_err(signaling_error)?;
-    let nat = match optional_string(get(&args, "natTraversal"), "args.natTraversal")?.as_deref() {
+    let nat = match args.optional_string("natTraversal")?.as_deref() {
         None | Some("STUN_TURN") => Nat::StunTurn,
         Some("TURN_ONLY") => Nat::TurnOnly,
         Some("DISABLED") => Nat::Disabled,
-        Some(_) => return Err(type_error("args.natTraversal", "must be \"STUN_TURN\", \"TURN_ONLY\" or \"DISABLED\"")),
+        Some(_) => return Err(args.fail("natTraversal", "must be \"STUN_TURN\", \"TURN_ONLY\" or \"DISABLED\"")),
     };
-    let expires_in = expires(get(&args, "expiresIn"), "args.expiresIn")?;
+    let expires_in = expires(&args)?;
     Ok(ConnectArgs { channel_arn, channel_name, role, client_id, nat, expires_in })
 }
 
@@ -154,14 +155,24 @@ impl Connect {
     fn get_ice_config(&self, arn: &str, endpoints: &Endpoints, creds: Credentials) -> Result<Promise, JsValue> {
         let data_plane = Rc::new(self.inner.signaling(&endpoints.https, creds).map_err(deserialization)?);
         let client_id = self.args.client_id.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str);
-        let input = object(&[("ChannelARN", &JsValue::from_str(arn)), ("ClientId", &client_id), ("Service", &JsValue::from_str("TURN"))]);
+        let input = object(&[
+            ("ChannelARN", &JsValue::from_str(arn)),
+            ("ClientId", &client_id),
+            ("Service", &JsValue::from_str("TURN")),
+        ]);
         Ok(start_call(&data_plane, OperationId::GetIceServerConfig.operation(), &input, self.signal.clone()))
     }
 
     /// The result: the presigned WSS URL, and the ICE servers (STUN from the partition unless
     /// TURN_ONLY, TURN from `ice_config` unless DISABLED).
     #[inline(never)]
-    fn finish(&self, arn: &str, endpoints: &Endpoints, creds: &Credentials, ice_config: Option<JsValue>) -> Result<JsValue, JsValue> {
+    fn finish(
+        &self,
+        arn: &str,
+        endpoints: &Endpoints,
+        creds: &Credentials,
+        ice_config: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
         let params = SignalingUrlParams {
             endpoint: &endpoints.wss,
             channel_arn: arn,

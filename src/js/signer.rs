@@ -38,28 +38,23 @@ struct Options {
 }
 
 fn options(v: JsValue) -> Result<Options, JsValue> {
-    let o = required_object(v, "options")?;
-    let flag = |name: &str, default: bool| {
-        Ok::<_, JsValue>(optional_bool(get(&o, name), &field("options", name))?.unwrap_or(default))
-    };
+    let o = Fields::of(v, "options")?;
     // Read in this order, so that the first bad field is the one reported.
-    let credentials = credentials(&get(&o, "credentials"), "options.credentials")?;
-    let region = required_string(get(&o, "region"), "options.region")?;
-    let service = required_string(get(&o, "service"), "options.service")?;
-    let ms = optional_date_ms(get(&o, "signingDate"), "options.signingDate")?.unwrap_or_else(now_ms);
-    let expires_in = optional_number(
-        get(&o, "expiresIn"),
-        "options.expiresIn",
-        (1.0, f64::from(sigv4::MAX_EXPIRES)),
-        true,
-        "must be an integer from 1 to 604800 (seconds)",
-    )?;
+    let credentials = o.credentials("credentials")?;
+    let region = o.string("region")?;
+    let service = o.string("service")?;
+    let ms = o.date_ms("signingDate")?.unwrap_or_else(now_ms);
+    let range = (1.0, f64::from(sigv4::MAX_EXPIRES));
+    let expires_in = o.number("expiresIn", range, true, "must be an integer from 1 to 604800 (seconds)")?;
     let checksum_header =
-        if flag("signBody", false)? { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit };
-    let session_token =
-        if flag("signSessionToken", true)? { SessionTokenMode::Signed } else { SessionTokenMode::AppendedAfterSigning };
+        if o.flag("signBody", false)? { PayloadChecksumHeader::Signed } else { PayloadChecksumHeader::Omit };
+    let session_token = if o.flag("signSessionToken", true)? {
+        SessionTokenMode::Signed
+    } else {
+        SessionTokenMode::AppendedAfterSigning
+    };
     let path_normalization =
-        if flag("normalizePath", true)? { PathNormalization::Enabled } else { PathNormalization::Disabled };
+        if o.flag("normalizePath", true)? { PathNormalization::Enabled } else { PathNormalization::Disabled };
     Ok(Options {
         credentials,
         region,
@@ -78,24 +73,24 @@ struct Request {
 }
 
 fn request(v: JsValue, method_required: bool) -> Result<Request, JsValue> {
-    let r = required_object(v, "request")?;
+    let r = Fields::of(v, "request")?;
     let method = if method_required {
-        required_string(get(&r, "method"), "request.method")?
+        r.string("method")?
     } else {
-        optional_string(get(&r, "method"), "request.method")?.unwrap_or_else(|| "GET".into())
+        r.optional_string("method")?.unwrap_or_else(|| "GET".into())
     };
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_') {
-        return Err(type_error("request.method", "must be an HTTP method name"));
+        return Err(r.fail("method", "must be an HTTP method name"));
     }
-    let Some(url) = get(&r, "url").as_string() else {
-        return Err(type_error("request.url", "must be a string"));
+    let Some(url) = r.get("url").as_string() else {
+        return Err(r.fail("url", "must be a string"));
     };
     Ok(Request {
         // fetch() upper-cases standard methods, so the signature must cover the upper-case form.
         method: method.to_ascii_uppercase(),
         url,
-        headers: headers(get(&r, "headers"), "request.headers")?,
-        body: body_bytes(get(&r, "body"), "request.body")?,
+        headers: headers(r.get("headers"), "request.headers")?,
+        body: body_bytes(r.get("body"), "request.body")?,
     })
 }
 

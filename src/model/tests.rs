@@ -341,4 +341,3 @@ fn blob_is_deduplicated() {
     assert!(STRINGS.len() <= all.iter().map(|s| s.len()).sum::<usize>());
     assert!(STRINGS.is_ascii());
 }
-
