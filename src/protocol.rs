@@ -8,9 +8,9 @@ use crate::text;
 /// The AWS error name as the SDKs find it: the `x-amzn-errortype` header, else the body's `code`,
 /// else its `__type`; cut at `,` and `:`, keep what follows `#`.
 pub fn error_name(header: Option<&str>, code: Option<&str>, type_field: Option<&str>) -> Option<String> {
-    let raw = [header, code, type_field].into_iter().flatten().map(str::trim).find(|s| !s.is_empty())?;
+    let raw = [header, code, type_field].into_iter().flatten().map(str::trim_ascii).find(|s| !s.is_empty())?;
     let cut = text::before(raw, |b| b == b',' || b == b':');
-    let name = text::after_last(cut, b'#').trim();
+    let name = text::after_last(cut, b'#').trim_ascii();
     if name.is_empty() {
         None
     } else {

@@ -15,7 +15,7 @@ use core::cell::Cell;
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 /// Credentials are refreshed this long before they expire.
@@ -25,13 +25,16 @@ const SKEW_THRESHOLD_MS: f64 = 4.0 * 60.0 * 1000.0;
 
 enum CredentialSource {
     Static(Credentials),
-    Provider {
-        provider: Function,
-        /// The last credentials and their expiry (epoch ms), if they have one.
-        cached: Cell<Option<(Credentials, Option<f64>)>>,
-        /// A refresh under way, shared by concurrent calls, and when it started (epoch ms).
-        pending: Cell<Option<(Promise, f64)>>,
-    },
+    Provider(Provider),
+}
+
+/// A credentials provider function and what it last gave.
+struct Provider {
+    function: Function,
+    /// The last credentials and their expiry (epoch ms), if they have one.
+    cached: Cell<Option<(Credentials, Option<f64>)>>,
+    /// A refresh under way, shared by concurrent calls, and when it started (epoch ms).
+    pending: Cell<Option<(Promise, f64)>>,
 }
 
 /// A client's settings and state, shared by its calls in flight.
@@ -106,6 +109,43 @@ fn peek<T: Clone + Default>(cell: &Cell<T>) -> T {
     value
 }
 
+impl Provider {
+    /// The cached credentials, or the provider call to wait for (started here unless one is
+    /// under way).
+    fn ready(&self) -> Result<Credentials, Promise> {
+        if let Some((c, expires)) = peek(&self.cached) {
+            if expires.is_none_or(|e| now_ms() + REFRESH_MARGIN_MS < e) {
+                return Ok(c);
+            }
+        }
+        // A refresh left behind by an aborted caller is reused only while it is recent.
+        if let Some((p, _)) = peek(&self.pending).filter(|(_, started)| now_ms() - started < REFRESH_MARGIN_MS) {
+            return Err(p);
+        }
+        let p = match self.function.call0(&JsValue::UNDEFINED) {
+            Ok(v) => Promise::resolve(&v),
+            Err(e) => Promise::reject(&e),
+        };
+        self.pending.set(Some((p.clone(), now_ms())));
+        Err(p)
+    }
+
+    /// Checks and caches what the provider call gave.
+    fn refreshed(&self, result: Result<JsValue, JsValue>) -> Result<Credentials, CredentialsFailure> {
+        self.pending.set(None);
+        let failed = |e: JsValue| CredentialsFailure::Failed(error_message(&e));
+        let value = result.map_err(|e| {
+            let mut m = String::from("the credentials provider failed: ");
+            m.push_str(&error_message(&e));
+            CredentialsFailure::Failed(m)
+        })?;
+        let creds = credentials(&value, "credentials provider result").map_err(failed)?;
+        let expires = Fields::of(value, "credentials").and_then(|c| c.date_ms("expiration")).map_err(failed)?;
+        self.cached.set(Some((creds.clone(), expires)));
+        Ok(creds)
+    }
+}
+
 impl Inner {
     fn from_config(config: JsValue, service: Service) -> Result<Inner, JsValue> {
         let config = Fields::of(config, "config")?;
@@ -113,9 +153,11 @@ impl Inner {
         // Read once: an object of credentials, or a provider function.
         let creds_value = config.get("credentials");
         let credentials = match creds_value.dyn_ref::<Function>() {
-            Some(f) => {
-                CredentialSource::Provider { provider: f.clone(), cached: Cell::new(None), pending: Cell::new(None) }
-            }
+            Some(f) => CredentialSource::Provider(Provider {
+                function: f.clone(),
+                cached: Cell::new(None),
+                pending: Cell::new(None),
+            }),
             None => CredentialSource::Static(credentials(&creds_value, "config.credentials")?),
         };
         let custom = config.optional_string("endpoint")?;
@@ -176,61 +218,17 @@ impl Inner {
     /// Static credentials, or the provider's, cached until five minutes before they expire.
     /// Concurrent callers share one provider call; `signal` ends the wait (not the provider).
     pub(crate) async fn credentials(&self, signal: Option<&AbortSignal>) -> Result<Credentials, CredentialsFailure> {
-        let (provider, cached, pending) = match &self.credentials {
+        let provider = match &self.credentials {
             CredentialSource::Static(c) => return Ok(c.clone()),
-            CredentialSource::Provider { provider, cached, pending } => (provider, cached, pending),
+            CredentialSource::Provider(p) => p,
         };
-        if let Some((c, expires)) = peek(cached) {
-            if expires.is_none_or(|e| now_ms() + REFRESH_MARGIN_MS < e) {
-                return Ok(c);
-            }
+        match provider.ready() {
+            Ok(creds) => Ok(creds),
+            Err(refresh) => match transport::unless_aborted(refresh, signal).await {
+                Some(result) => provider.refreshed(result),
+                None => Err(CredentialsFailure::Aborted),
+            },
         }
-        // A refresh left behind by an aborted caller is reused only while it is recent.
-        let existing = peek(pending).filter(|(_, started)| now_ms() - started < REFRESH_MARGIN_MS);
-        let promise = match existing {
-            Some((p, _)) => p,
-            None => {
-                let p = match provider.call0(&JsValue::UNDEFINED) {
-                    Ok(v) => Promise::resolve(&v),
-                    Err(e) => Promise::reject(&e),
-                };
-                pending.set(Some((p.clone(), now_ms())));
-                p
-            }
-        };
-        let result = match signal {
-            None => JsFuture::from(promise).await,
-            Some(s) => {
-                // Race the provider against the abort signal.
-                let mut reject_fn: Option<Function> = None;
-                let aborted = Promise::new(&mut |_, reject| {
-                    let _ = s.add_event_listener_with_callback("abort", &reject);
-                    reject_fn = Some(reject);
-                });
-                let race = Promise::race(&js_sys::Array::of2(&promise, &aborted));
-                let r = JsFuture::from(race).await;
-                if let Some(f) = reject_fn {
-                    let _ = s.remove_event_listener_with_callback("abort", &f);
-                }
-                if s.aborted() {
-                    return Err(CredentialsFailure::Aborted);
-                }
-                r
-            }
-        };
-        pending.set(None);
-        let failed = |m: String| CredentialsFailure::Failed(m);
-        let value = result.map_err(|e| {
-            let mut m = String::from("the credentials provider failed: ");
-            m.push_str(&error_message(&e));
-            failed(m)
-        })?;
-        let creds = credentials(&value, "credentials provider result").map_err(|e| failed(error_message(&e)))?;
-        let expires = Fields::of(value, "credentials")
-            .and_then(|c| c.date_ms("expiration"))
-            .map_err(|e| failed(error_message(&e)))?;
-        cached.set(Some((creds.clone(), expires)));
-        Ok(creds)
     }
 
     /// The headers to send with `body`: content type and SigV4's (fetch sets `host` itself).

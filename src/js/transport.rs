@@ -5,7 +5,7 @@
 use super::bindings::{clear_timeout, fetch, set_timeout};
 use super::convert::error_message;
 use crate::prelude::*;
-use js_sys::{Function, JsString, Reflect};
+use js_sys::{Function, JsString, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
@@ -87,21 +87,32 @@ pub(crate) async fn post(
     })
 }
 
-/// Waits `ms`; false when `signal` aborts first.
-pub(crate) async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
+/// Awaits `promise`, unless `signal` aborts first: `None` then.
+pub(crate) async fn unless_aborted(promise: Promise, signal: Option<&AbortSignal>) -> Option<Result<JsValue, JsValue>> {
+    let Some(signal) = signal else {
+        return Some(JsFuture::from(promise).await);
+    };
     let mut reject_fn: Option<Function> = None;
-    let mut timer = JsValue::UNDEFINED;
-    let p = js_sys::Promise::new(&mut |resolve, reject| {
-        timer = set_timeout(&resolve, ms);
-        if let Some(s) = signal {
-            let _ = s.add_event_listener_with_callback("abort", &reject);
-        }
+    let aborted = Promise::new(&mut |_, reject| {
+        let _ = signal.add_event_listener_with_callback("abort", &reject);
         reject_fn = Some(reject);
     });
-    let done = JsFuture::from(p).await.is_ok();
-    clear_timeout(&timer);
-    if let (Some(s), Some(f)) = (signal, reject_fn) {
-        let _ = s.remove_event_listener_with_callback("abort", &f);
+    let result = JsFuture::from(Promise::race(&js_sys::Array::of2(&promise, &aborted))).await;
+    if let Some(f) = reject_fn {
+        let _ = signal.remove_event_listener_with_callback("abort", &f);
     }
-    done && !signal.is_some_and(|s| s.aborted())
+    if signal.aborted() {
+        None
+    } else {
+        Some(result)
+    }
+}
+
+/// Waits `ms`; false when `signal` aborts first.
+pub(crate) async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> bool {
+    let mut timer = JsValue::UNDEFINED;
+    let done = Promise::new(&mut |resolve, _| timer = set_timeout(&resolve, ms));
+    let slept = unless_aborted(done, signal).await.is_some();
+    clear_timeout(&timer);
+    slept
 }

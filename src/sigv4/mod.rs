@@ -226,7 +226,7 @@ fn check(params: &SigningParams) -> Result<(), SigningError> {
 /// as AWS defines it, else the body's SHA-256.
 fn payload_hash(req: &SignableRequest) -> String {
     match req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256")) {
-        Some((_, v)) => v.trim().into(),
+        Some((_, v)) => v.trim_ascii().into(),
         None => key::sha256_hex(req.body),
     }
 }
