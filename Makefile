@@ -16,11 +16,12 @@ CARGO_WASM := env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
-.PHONY: setup pkg test test-native test-wasm test-node bench local-endpoint demo clean
+.PHONY: setup pkg lint test test-native test-wasm test-node bench local-endpoint demo clean
 
 ## setup: install what is missing (quiet when everything is present)
 setup: node_modules/.setup-stamp
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy rustfmt
 	@command -v wasm-pack >/dev/null || cargo install --locked wasm-pack
 	@# Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
@@ -48,8 +49,16 @@ pkg: setup
 	node tools/check-pkg.mjs build/pkg
 	rm -rf pkg && mv build/pkg pkg
 
+## lint: rustfmt and clippy (warnings are errors), natively and for wasm32 as tested and as shipped
+lint: setup
+	cargo fmt --all --check
+	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --all-targets --target $(WASM_TARGET) --quiet -- -D warnings
+	$(CARGO_WASM) clippy --lib --target $(WASM_TARGET) --no-default-features --quiet -- -D warnings
+	$(CARGO_WASM) clippy -p sha-floor --lib --target $(WASM_TARGET) --quiet -- -D warnings
+
 ## test: every test of the project
-test: test-native test-wasm test-node
+test: lint test-native test-wasm test-node
 
 test-native: setup
 	cargo test --all-targets

@@ -92,6 +92,7 @@ pub fn push_uint(out: &mut String, mut v: u64) {
 }
 
 /// Appends the decimal form of `n`.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the model's interpreter (wasm32) uses it
 pub fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');

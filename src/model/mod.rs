@@ -25,9 +25,10 @@ pub(crate) use js::parse_body;
 pub use js::{parse_output, serialize_input};
 
 use crate::prelude::*;
-use generated::{
-    Bound, ENUM_VALUES, ERRORS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS,
-};
+use generated::{Bound, ERRORS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS};
+// The interpreter (wasm32) reads the enum values; natively only the tests do.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+use generated::ENUM_VALUES;
 
 /// Which service (endpoint and API version) an operation belongs to. Both sign as `kinesisvideo`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
