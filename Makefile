@@ -70,10 +70,11 @@ test-wasm: setup
 test-node: pkg
 	node --test --test-concurrency=1 tests/
 
-## bench: signing speed and package size against the reference SDKs
+## bench: package size, call overhead and cold start, and signing speed, against the reference SDKs
 bench: pkg
 	$(CARGO_WASM) build -p sha-floor --release --target $(WASM_TARGET) --quiet
 	node bench/size.mjs
+	node bench/calls.mjs
 	node bench/sign.mjs
 
 ## demo: build, start the local endpoint and serve the demo on http://127.0.0.1:8080

@@ -65,6 +65,40 @@ impl<'a> Iterator for Split<'a> {
     }
 }
 
+/// Appends `s` as a JSON string literal, escaped exactly as `JSON.stringify` escapes it.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the JS layer (wasm32) writes JSON
+pub fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    // Only ASCII bytes are escaped, so every run between them is whole characters.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0..0x20 => 0,
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        out.push('\\');
+        if short == 0 {
+            for e in [b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]] {
+                out.push(char::from(e));
+            }
+        } else {
+            out.push(char::from(short));
+        }
+        run = i + 1;
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
+}
+
 /// `s.chars().count()`: the bytes that do not continue a UTF-8 sequence (core's version is a
 /// kilobyte of wasm).
 pub fn code_points(s: &str) -> usize {
@@ -111,6 +145,13 @@ mod tests {
             push_int(&mut s, n);
             assert_eq!(s, n.to_string());
         }
+    }
+
+    #[test]
+    fn json_strings() {
+        let mut s = String::new();
+        push_json_string(&mut s, "a\"b\\c\u{8}\u{c}\n\r\t\u{1}\u{1f} é\u{7f}");
+        assert_eq!(s, "\"a\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f é\u{7f}\"");
     }
 
     #[test]

@@ -356,7 +356,7 @@ struct DescribedError {
 /// is not JSON (a proxy's HTML page) still yields a clean error with the status.
 fn describe_error(op: &Operation, response: &HttpResponse) -> DescribedError {
     let parsed = model::parse_body(&response.body).filter(|v| v.is_object());
-    let text = |key: &str| parsed.as_ref().and_then(|v| get(v, key).as_string());
+    let text = |key: &'static str| parsed.as_ref().and_then(|v| get(v, key).as_string());
     let header = response.header("x-amzn-errortype");
     let name = protocol::error_name(header.as_deref(), text("code").as_deref(), text("__type").as_deref())
         .unwrap_or_else(|| String::from("UnknownError"));

@@ -4,6 +4,7 @@
 
 use crate::prelude::*;
 use crate::sigv4::Credentials;
+use crate::Global;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -32,12 +33,26 @@ pub fn field(prefix: &str, name: &str) -> String {
     p
 }
 
-pub fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
+/// The JS strings of the field names read so far, each made once: made on every read, a name
+/// would be copied out of wasm memory and decoded each time.
+static KEYS: Global<Vec<(&'static str, JsValue)>> = Global::new(Vec::new());
+
+/// `obj[key]`, or `undefined` when `obj` is not an object or the read throws.
+pub fn get(obj: &JsValue, key: &'static str) -> JsValue {
+    if !obj.is_object() {
+        return JsValue::UNDEFINED;
     }
+    let Ok(mut keys) = KEYS.borrow_mut() else {
+        return Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    };
+    let i = match keys.iter().position(|(name, _)| core::ptr::eq(*name, key)) {
+        Some(i) => i,
+        None => {
+            keys.push((key, JsValue::from_str(key)));
+            keys.len() - 1
+        }
+    };
+    keys.get(i).and_then(|(_, k)| Reflect::get(obj, k).ok()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Sets an own data property; `__proto__` (possible as a header name or map key) is defined,
@@ -82,7 +97,7 @@ impl<'p> Fields<'p> {
         Ok(Fields { obj: required_object(value, prefix)?, prefix })
     }
 
-    pub fn get(&self, name: &str) -> JsValue {
+    pub fn get(&self, name: &'static str) -> JsValue {
         get(&self.obj, name)
     }
 
@@ -92,14 +107,14 @@ impl<'p> Fields<'p> {
     }
 
     /// A non-empty string.
-    pub fn string(&self, name: &str) -> Result<String, JsValue> {
+    pub fn string(&self, name: &'static str) -> Result<String, JsValue> {
         match self.get(name).as_string() {
             Some(s) if !s.is_empty() => Ok(s),
             _ => Err(self.fail(name, "must be a non-empty string")),
         }
     }
 
-    pub fn optional_string(&self, name: &str) -> Result<Option<String>, JsValue> {
+    pub fn optional_string(&self, name: &'static str) -> Result<Option<String>, JsValue> {
         let v = self.get(name);
         if is_absent(&v) {
             return Ok(None);
@@ -108,7 +123,7 @@ impl<'p> Fields<'p> {
     }
 
     /// A boolean, `default` when absent.
-    pub fn flag(&self, name: &str, default: bool) -> Result<bool, JsValue> {
+    pub fn flag(&self, name: &'static str, default: bool) -> Result<bool, JsValue> {
         let v = self.get(name);
         if is_absent(&v) {
             return Ok(default);
@@ -117,7 +132,7 @@ impl<'p> Fields<'p> {
     }
 
     /// Epoch milliseconds of a valid `Date`, or `None` when absent.
-    pub fn date_ms(&self, name: &str) -> Result<Option<f64>, JsValue> {
+    pub fn date_ms(&self, name: &'static str) -> Result<Option<f64>, JsValue> {
         let v = self.get(name);
         if is_absent(&v) {
             return Ok(None);
@@ -131,7 +146,7 @@ impl<'p> Fields<'p> {
     /// A number within `min..=max` (a whole one when `whole`), or `None` when absent.
     pub fn number(
         &self,
-        name: &str,
+        name: &'static str,
         (min, max): (f64, f64),
         whole: bool,
         problem: &str,
@@ -148,7 +163,7 @@ impl<'p> Fields<'p> {
     }
 
     /// `{ accessKeyId, secretAccessKey, sessionToken? }` in field `name`.
-    pub fn credentials(&self, name: &str) -> Result<Credentials, JsValue> {
+    pub fn credentials(&self, name: &'static str) -> Result<Credentials, JsValue> {
         credentials(&self.get(name), &field(self.prefix, name))
     }
 }

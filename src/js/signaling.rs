@@ -56,11 +56,11 @@ pub fn presign_signaling_url(args: JsValue) -> Result<String, JsValue> {
     with_keys(|keys| signaling::presign_signaling_url(keys, &params)).map_err(signaling_error)
 }
 
-fn string_at(v: &JsValue, path: &[&str]) -> Option<String> {
+fn string_at(v: &JsValue, path: &[&'static str]) -> Option<String> {
     path.iter().fold(v.clone(), |cur, key| get(&cur, key)).as_string()
 }
 
-fn array_at(v: &JsValue, key: &str) -> Array {
+fn array_at(v: &JsValue, key: &'static str) -> Array {
     let a = get(v, key);
     if Array::is_array(&a) {
         a.unchecked_into()

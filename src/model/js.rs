@@ -106,35 +106,7 @@ fn push_json_string(out: &mut String, s: &str, value: &JsValue) {
             return;
         }
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    // Only ASCII bytes are escaped, so every run between them is whole characters.
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0..0x20 => 0,
-            _ => continue,
-        };
-        out.push_str(s.get(run..i).unwrap_or_default());
-        out.push('\\');
-        if short == 0 {
-            for e in [b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]] {
-                out.push(char::from(e));
-            }
-        } else {
-            out.push(char::from(short));
-        }
-        run = i + 1;
-    }
-    out.push_str(s.get(run..).unwrap_or_default());
-    out.push('"');
+    crate::text::push_json_string(out, s);
 }
 
 /// Appends a finite number as JSON writes it: integers here, the rest by JS's own formatting.

@@ -51,18 +51,24 @@ const fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
-/// Percent-encodes every byte `keep` does not accept, as `%XX` with uppercase digits.
+/// Percent-encodes every byte `keep` does not accept, as `%XX` with uppercase digits. `keep`
+/// must accept ASCII only: runs of kept bytes are then copied whole as text.
 fn encode_with(bytes: &[u8], keep: impl Fn(u8) -> bool, out: &mut String) {
     const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in bytes {
-        if keep(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
+    let push_ascii = |out: &mut String, ascii: &[u8]| {
+        debug_assert!(ascii.is_ascii());
+        // SAFETY: ASCII is valid UTF-8.
+        out.push_str(unsafe { core::str::from_utf8_unchecked(ascii) });
+    };
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !keep(b) {
+            push_ascii(out, bytes.get(run..i).unwrap_or_default());
+            push_ascii(out, &[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]]);
+            run = i + 1;
         }
     }
+    push_ascii(out, bytes.get(run..).unwrap_or_default());
 }
 
 /// RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-_.~` as uppercase `%XX`.

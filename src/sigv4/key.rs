@@ -14,12 +14,12 @@ pub(crate) fn sha256_hex(data: &[u8]) -> String {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
+        out.extend_from_slice(&[DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]);
     }
-    out
+    // SAFETY: hex digits are ASCII, which is valid UTF-8.
+    unsafe { String::from_utf8_unchecked(out) }
 }
 
 fn keyed(key: &[u8]) -> HmacSha256 {
