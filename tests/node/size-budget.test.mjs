@@ -1,22 +1,37 @@
-// The whole browser payload (wasm + the JS a plain page loads) must stay below the AWS SDK's:
-// esbuild's minified browser bundle of @aws-sdk/client-kinesis-video + client-kinesis-video-signaling
-// + @smithy/signature-v4 measured 62,459 bytes with gzip -9 (bench/size.mjs rebuilds it).
+// The package's download, as a browser app ships it: the .wasm plus all of the package's JS
+// bundled and minified by esbuild (the web entry's every export, so nothing is shaken out), gzip -9.
+// It must stay below the AWS SDK's (@aws-sdk/client-kinesis-video + client-kinesis-video-signaling
+// + @smithy/signature-v4, esbuild's minified browser bundle: 62,459 bytes gzip, bench/size.mjs
+// rebuilds it) and below the project's current budget, so that growth is a decision, not an accident.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
 
 const AWS_SDK_GZIP = 62_459;
-const pkg = new URL("../../pkg/", import.meta.url);
-const files = ["kinesis_video_wasm_bg.wasm", "kinesis_video_wasm.js", "api.js", "operations.js", "waiters.js", "web.js"];
+/** Measured 51,449 B after the simplification of issue 16 (whose goal, 48,000 B, is not reached yet). */
+const BUDGET_GZIP = 52_000;
+const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-test("package gzip size stays below the AWS SDK bundle", () => {
-  let total = 0;
-  for (const f of files) {
-    const gz = gzipSync(readFileSync(new URL(f, pkg)), { level: 9 }).length;
-    console.log(`${f}: ${gz} B gzip`);
-    total += gz;
-  }
-  console.log(`total: ${total} B gzip (${((total / AWS_SDK_GZIP) * 100).toFixed(1)}% of the AWS SDK's ${AWS_SDK_GZIP})`);
-  assert.ok(total < AWS_SDK_GZIP, `${total} B is not below ${AWS_SDK_GZIP} B`);
+test("the package, as a browser app ships it, stays within its budget", async () => {
+  const web = JSON.stringify(`${pkg}web.js`);
+  const { outputFiles } = await esbuild.build({
+    stdin: { contents: `export * from ${web}; export { default } from ${web};`, resolveDir: pkg, loader: "js" },
+    bundle: true,
+    minify: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "error",
+    external: ["*.wasm"],
+  });
+  const js = gz(outputFiles[0].contents);
+  const wasm = gz(readFileSync(`${pkg}kinesis_video_wasm_bg.wasm`));
+  const total = js + wasm;
+  console.log(`wasm ${wasm} B + JS ${js} B = ${total} B gzip (${((total / AWS_SDK_GZIP) * 100).toFixed(1)}% of the AWS SDK's ${AWS_SDK_GZIP})`);
+  assert.ok(total < AWS_SDK_GZIP, `${total} B is not below the AWS SDK's ${AWS_SDK_GZIP} B`);
+  assert.ok(total <= BUDGET_GZIP, `${total} B is over the budget of ${BUDGET_GZIP} B`);
 });
