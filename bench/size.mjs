@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import * as esbuild from "esbuild";
+import { browserBundle, wholePackage } from "../tests/support/browser-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -36,26 +36,12 @@ for (const f of ["kinesis_video_wasm_bg.wasm", "kinesis_video_wasm.js"]) {
   if (!existsSync(join(pkgDir, f))) fail(`pkg/${f} is missing: run \`make pkg\` first`);
 }
 
-async function bundle(name, contents) {
-  const result = await esbuild.build({
-    stdin: { contents, resolveDir: root, sourcefile: `${name}.mjs`, loader: "js" },
-    bundle: true,
-    minify: true,
-    platform: "browser",
-    format: "esm",
-    write: false,
-    logLevel: "error",
-    // The package's glue loads the wasm from a URL next to it; keep that reference as is.
-    external: ["*.wasm"],
-  });
-  return Buffer.from(result.outputFiles[0].contents);
-}
+const bundle = (_name, contents) => browserBundle(contents, root);
 
 const wasm = readFileSync(join(pkgDir, "kinesis_video_wasm_bg.wasm"));
 const glue = readFileSync(join(pkgDir, "kinesis_video_wasm.js"));
 // The whole JS API (operation methods, paginators, waiters), as an app bundles the package.
-const web = JSON.stringify(join(pkgDir, "web.js"));
-const glueMin = await bundle("glue", `export * from ${web}; export { default } from ${web};`);
+const glueMin = await wholePackage(pkgDir);
 
 const sdk = await bundle(
   "aws-sdk",
