@@ -9,7 +9,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/"
 # Measured: -Oz with no inlining of single-caller functions gives the smallest gzip.
 WASM_OPT_FLAGS := -Oz --one-caller-inline-max-function-size 0 --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-simd
 # Panic locations name source files: keep the build machine's paths out of the shipped wasm.
-# Given with --config, which cargo appends to .cargo/config.toml's list (SIMD, inlining threshold);
+# Given with --config, which cargo appends to .cargo/config.toml's list (SIMD);
 # a RUSTFLAGS variable would replace that list, so any in the environment is dropped.
 PKG_RUSTFLAGS := ['--remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/=', '--remap-path-prefix=$(CURDIR)/=']
 CARGO_WASM := env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo

@@ -242,13 +242,13 @@ struct Start<'a> {
 }
 
 impl<'a> Start<'a> {
-    /// `replaced` names request headers the signer itself sets.
+    /// `replaced` names request headers the signer itself sets. `params` must have passed
+    /// [`check`].
     fn new(
         req: &SignableRequest<'a>,
         params: &SigningParams,
         replaced: impl Fn(&str) -> bool,
     ) -> Result<Self, SigningError> {
-        check(params)?;
         let url = UrlParts::parse(req.url)?;
         let mut scope = String::with_capacity(64);
         for part in [params.time.date(), "/", params.region, "/", params.service, "/aws4_request"] {
@@ -316,6 +316,7 @@ pub fn sign_headers(
     let token = params.credentials.token();
     let token_signed = params.settings.session_token == SessionTokenMode::Signed;
     let replaced = |n: &str| n == "x-amz-date" || (n == "x-amz-security-token" && token.is_some());
+    check(params)?;
     let start = Start::new(req, params, replaced)?;
 
     let mut added: HeaderInstructions = Vec::with_capacity(4);
@@ -357,8 +358,8 @@ pub fn presign(
         return Err(SigningError { field: Field::ExpiresIn, problem: Problem::ExpiresOutOfRange });
     }
     let mut start = Start::new(req, params, |_| false)?;
+    // The signed header names go into the query, so they are needed before signing.
     sort_by_key(&mut start.headers, |h| h.0.as_str());
-    // (`start` keeps the sorted headers: `sign` sorts again, which finds nothing to move.)
     let creds = params.credentials;
     let mut credential = String::with_capacity(creds.access_key_id.len() + 1 + start.scope.len());
     credential.push_str(&creds.access_key_id);
@@ -417,6 +418,7 @@ pub fn headers_to_send<'a>(
         }
     }
     if !out.iter().any(|(n, _)| n == "host") {
+        // The URL parsed when the request was signed.
         if let Ok(url) = UrlParts::parse(req.url) {
             out.push((Cow::Borrowed("host"), Cow::Borrowed(url.authority)));
         }
