@@ -17,11 +17,16 @@ pub fn error(name: &str, message: &str) -> JsValue {
 
 /// A `TypeError` for input that does not fit the contract: `path` names the field.
 pub fn type_error(path: &str, problem: &str) -> JsValue {
+    js_sys::TypeError::new(&field_message(path, problem)).into()
+}
+
+/// `path: problem`, the text of every error about a field.
+pub fn field_message(path: &str, problem: &str) -> String {
     let mut m = String::with_capacity(path.len() + problem.len() + 2);
     for part in [path, ": ", problem] {
         m.push_str(part);
     }
-    js_sys::TypeError::new(&m).into()
+    m
 }
 
 /// `prefix` + `.` + `name`: the path of a field in error messages.
@@ -58,17 +63,21 @@ pub fn get(obj: &JsValue, key: &'static str) -> JsValue {
 /// Sets an own data property; `__proto__` (possible as a header name or map key) is defined,
 /// since assigning it would set the prototype instead.
 pub fn set(obj: &Object, key: &str, value: &JsValue) {
-    let k = JsValue::from_str(key);
-    if key == "__proto__" {
+    put(obj, &JsValue::from_str(key), key, value);
+}
+
+/// [`set`] with the key also given as a JS string (`key_text` is its text).
+pub fn put(obj: &Object, key: &JsValue, key_text: &str, value: &JsValue) {
+    if key_text == "__proto__" {
         let d = Object::new();
         let t = JsValue::TRUE;
         for (name, v) in [("value", value), ("writable", &t), ("enumerable", &t), ("configurable", &t)] {
             let _ = Reflect::set(&d, &JsValue::from_str(name), v);
         }
-        let _ = Reflect::define_property(obj, &k, &d);
+        let _ = Reflect::define_property(obj, key, &d);
     } else {
         // Setting a plain object's own property cannot throw.
-        let _ = Reflect::set(obj, &k, value);
+        let _ = Reflect::set(obj, key, value);
     }
 }
 

@@ -8,3 +8,6 @@ mod convert;
 pub mod signaling;
 pub mod signer;
 mod transport;
+
+// The model's interpreter builds JS objects the same way.
+pub(crate) use convert::{is_absent, put};

@@ -185,10 +185,8 @@ impl Connect {
             time: AmzDate::from_epoch_millis(self.inner.now()),
         };
         let wss_url = with_keys(|keys| signaling::presign_signaling_url(keys, &params)).map_err(|e| {
-            let mut m = field("args", e.field());
-            m.push_str(": ");
-            m.push_str(e.problem());
-            call_error("ValidationError", &m, "client", &Meta::NONE)
+            let message = field_message(&field("args", e.field()), e.problem());
+            call_error("ValidationError", &message, "client", &Meta::NONE)
         })?;
         let s = JsValue::from_str;
         let ice = Array::new();

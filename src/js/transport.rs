@@ -5,7 +5,7 @@
 use super::bindings::{clear_timeout, fetch, set_timeout};
 use super::convert::error_message;
 use crate::prelude::*;
-use js_sys::{Function, JsString, Promise, Reflect};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
@@ -31,7 +31,7 @@ pub(crate) enum Failure {
 
 /// `controller.abort` bound to the controller: a timer or event callback without a Rust closure.
 fn bound_abort(controller: &AbortController) -> Option<Function> {
-    let f = Reflect::get(controller, &JsValue::from_str("abort")).ok()?;
+    let f = super::convert::get(controller, "abort");
     Some(f.dyn_ref::<Function>()?.bind0(controller))
 }
 

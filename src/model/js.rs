@@ -5,6 +5,7 @@ use super::{
     bounds, members, one_of_rules, pattern_text, shape, Bounds, Operation, PatternIx, Shape, ShapeIx, Span,
     ValidationError, ENUM_VALUES, PATTERNS,
 };
+use crate::js::{is_absent, put};
 use crate::prelude::*;
 use crate::text::push_int;
 use js_sys::{Array, Date, JsString, Math, Object, Reflect, RegExp, JSON};
@@ -32,7 +33,7 @@ const SAFE_MAX: f64 = 9007199254740991.0;
 /// epoch seconds. `undefined` or `null` input counts as `{}`.
 pub fn serialize_input(op: &Operation, input: &JsValue) -> Result<String, ValidationError> {
     let mut w = Writer { json: String::with_capacity(128), path: String::new() };
-    if absent(input) {
+    if is_absent(input) {
         w.structure(op.input, &Object::new())?;
     } else if is_record(input) {
         w.structure(op.input, input)?;
@@ -65,10 +66,6 @@ pub(crate) fn parse_body(body: &JsString) -> Option<JsValue> {
 /// A non-null, non-array object.
 fn is_record(v: &JsValue) -> bool {
     v.is_object() && !Array::is_array(v)
-}
-
-fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
 }
 
 fn get(obj: &JsValue, key: &JsValue) -> JsValue {
@@ -138,7 +135,7 @@ impl Writer {
             let name = m.name.text();
             let v = get(obj, &JsValue::from_str(name));
             push_name(&mut self.path, name);
-            if absent(&v) {
+            if is_absent(&v) {
                 if m.required {
                     return Err(fail(&self.path, &["is required"]));
                 }
@@ -255,7 +252,7 @@ impl Writer {
                 self.json.push('[');
                 for i in 0..arr.length() {
                     let item = arr.get(i);
-                    if absent(&item) {
+                    if is_absent(&item) {
                         continue;
                     }
                     self.path.push('[');
@@ -282,7 +279,7 @@ impl Writer {
                 for i in 0..keys.length() {
                     let k = keys.get(i);
                     let item = get(v, &k);
-                    if absent(&item) {
+                    if is_absent(&item) {
                         continue;
                     }
                     let name = k.as_string().unwrap_or_default();
@@ -409,20 +406,6 @@ pub(super) fn pattern_regexp(p: PatternIx) -> RegExp {
 
 // ---------------------------------------------------------------- output
 
-/// Sets an own data property; `__proto__` (possible as a map key) is defined, not assigned.
-fn put(obj: &Object, key: &JsValue, key_text: &str, value: &JsValue) {
-    if key_text == "__proto__" {
-        let d = Object::new();
-        let t = JsValue::TRUE;
-        for (k, v) in [("value", value), ("writable", &t), ("enumerable", &t), ("configurable", &t)] {
-            let _ = Reflect::set(&d, &JsValue::from_str(k), v);
-        }
-        let _ = Reflect::define_property(obj, key, &d);
-    } else {
-        let _ = Reflect::set(obj, key, value);
-    }
-}
-
 fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
     match *shape(ix) {
         Shape::Structure { members: span } if is_record(v) => {
@@ -430,7 +413,7 @@ fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
             for m in members(span) {
                 let key = JsValue::from_str(m.name.text());
                 let item = get(v, &key);
-                if !absent(&item) {
+                if !is_absent(&item) {
                     let _ = Reflect::set(&out, &key, &convert(m.shape, &item));
                 }
             }
@@ -441,7 +424,7 @@ fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
             let out = Array::new();
             for i in 0..arr.length() {
                 let item = arr.get(i);
-                if !absent(&item) {
+                if !is_absent(&item) {
                     out.push(&convert(member, &item));
                 }
             }
@@ -453,7 +436,7 @@ fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
             for i in 0..keys.length() {
                 let key = keys.get(i);
                 let item = get(v, &key);
-                if !absent(&item) {
+                if !is_absent(&item) {
                     let k = key.as_string().unwrap_or_default();
                     put(&out, &key, &k, &convert(value, &item));
                 }
