@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 import { wholePackage } from "../support/browser-bundle.mjs";
 
 const AWS_SDK_GZIP = 62_459;
-/** Measured 51,449 B after the simplification of issue 16 (whose goal, 48,000 B, is not reached yet). */
+/** Measured 51,304 B after the simplification of issue 16 (whose goal, 48,000 B, is not reached yet). */
 const BUDGET_GZIP = 52_000;
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
