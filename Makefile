@@ -17,7 +17,7 @@ CARGO_WASM := env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
-.PHONY: setup pkg lint test test-native test-wasm test-node bench local-endpoint demo clean
+.PHONY: setup pkg lint test test-native test-wasm test-node fuzz bench local-endpoint demo clean
 
 ## setup: install what is missing (quiet when everything is present)
 setup: node_modules/.setup-stamp
@@ -70,6 +70,11 @@ test-wasm: setup
 
 test-node: pkg
 	node --test --test-concurrency=1 tests/
+
+## fuzz: a long seeded run of the hostile-input fuzzer (`make test` runs 10,000 calls);
+## FUZZ_CALLS and FUZZ_SEED choose the run
+fuzz: pkg
+	FUZZ_CALLS=$${FUZZ_CALLS:-300000} node --test tests/node/fuzz-inputs.test.mjs
 
 ## bench: package size, call overhead and cold start, and signing speed, against the reference SDKs
 bench: pkg

@@ -40,16 +40,36 @@ const OPERATIONS = [
   ["Signaling", "sendAlexaOfferToMaster"], // 33
 ];
 
-const CLASSES = { KinesisVideo: KinesisVideoClient, Signaling: KinesisVideoSignalingClient };
-OPERATIONS.forEach(([service, method], index) => {
-  Object.defineProperty(CLASSES[service].prototype, method, {
+const CLASSES = {
+  KinesisVideo: [KinesisVideoClient, "KinesisVideoClient"],
+  Signaling: [KinesisVideoSignalingClient, "KinesisVideoSignalingClient"],
+};
+// Installs an async method whose every failure is a rejection, as from any async method.
+function install(Class, className, method, call) {
+  Object.defineProperty(Class.prototype, method, {
     value: function (input, options) {
-      return this.__call(index, input, options);
+      try {
+        if (!(this instanceof Class)) throw new TypeError(`${method}: call it on a ${className}`);
+        // free() zeroes the glue's pointer.
+        if (!this.__wbg_ptr) throw new TypeError(`${method}: this ${className} was freed`);
+        return call(this, input, options);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     writable: true,
     configurable: true,
   });
+}
+
+OPERATIONS.forEach(([service, method], index) => {
+  const [Class, className] = CLASSES[service];
+  install(Class, className, method, (client, input, options) => client.__call(index, input, options));
 });
+const connectSignaling = KinesisVideoClient.prototype.connectSignaling;
+install(KinesisVideoClient, "KinesisVideoClient", "connectSignaling", (client, args, options) =>
+  connectSignaling.call(client, args, options),
+);
 
 async function* paginate(client, method, input, pageSize, inputToken, outputToken, limitKey) {
   const request = { ...input };
@@ -65,17 +85,21 @@ async function* paginate(client, method, input, pageSize, inputToken, outputToke
 }
 
 export function paginateListStreams(client, input = {}, options = {}) {
-  return paginate(client, "listStreams", input, options.pageSize, "NextToken", "NextToken", "MaxResults");
+  if (typeof client?.listStreams !== "function") throw new TypeError("paginateListStreams: the first argument must be a KinesisVideoClient");
+  return paginate(client, "listStreams", input, options?.pageSize, "NextToken", "NextToken", "MaxResults");
 }
 
 export function paginateListSignalingChannels(client, input = {}, options = {}) {
-  return paginate(client, "listSignalingChannels", input, options.pageSize, "NextToken", "NextToken", "MaxResults");
+  if (typeof client?.listSignalingChannels !== "function") throw new TypeError("paginateListSignalingChannels: the first argument must be a KinesisVideoClient");
+  return paginate(client, "listSignalingChannels", input, options?.pageSize, "NextToken", "NextToken", "MaxResults");
 }
 
 export function paginateDescribeMappedResourceConfiguration(client, input = {}, options = {}) {
-  return paginate(client, "describeMappedResourceConfiguration", input, options.pageSize, "NextToken", "NextToken", "MaxResults");
+  if (typeof client?.describeMappedResourceConfiguration !== "function") throw new TypeError("paginateDescribeMappedResourceConfiguration: the first argument must be a KinesisVideoClient");
+  return paginate(client, "describeMappedResourceConfiguration", input, options?.pageSize, "NextToken", "NextToken", "MaxResults");
 }
 
 export function paginateListEdgeAgentConfigurations(client, input = {}, options = {}) {
-  return paginate(client, "listEdgeAgentConfigurations", input, options.pageSize, "NextToken", "NextToken", "MaxResults");
+  if (typeof client?.listEdgeAgentConfigurations !== "function") throw new TypeError("paginateListEdgeAgentConfigurations: the first argument must be a KinesisVideoClient");
+  return paginate(client, "listEdgeAgentConfigurations", input, options?.pageSize, "NextToken", "NextToken", "MaxResults");
 }

@@ -25,8 +25,11 @@ function sleep(ms, signal) {
 }
 
 // check(output | undefined, error | undefined) -> "success" | "failure" | "retry"
-async function wait(what, poll, check, options = {}) {
-  const { maxWaitTime = 300, minDelay = 2, maxDelay = 30, abortSignal } = options;
+async function wait(what, client, method, input, check, options = {}) {
+  if (typeof client?.[method] !== "function") {
+    throw new TypeError(`${what}: the first argument must be a client (one with ${method})`);
+  }
+  const { maxWaitTime = 300, minDelay = 2, maxDelay = 30, abortSignal } = options ?? {};
   if (!(maxWaitTime > 0) || !(minDelay > 0) || !(maxDelay >= minDelay)) {
     throw new TypeError("options: need maxWaitTime > 0 and 0 < minDelay <= maxDelay (seconds)");
   }
@@ -35,7 +38,7 @@ async function wait(what, poll, check, options = {}) {
     if (abortSignal?.aborted) throw waiterError("AbortError", "the waiter was aborted");
     let output, error;
     try {
-      output = await poll({ abortSignal });
+      output = await client[method](input, { abortSignal });
     } catch (e) {
       if (e?.name === "AbortError") throw e;
       error = e;
@@ -60,7 +63,7 @@ const notFound = (e) => e?.name === "ResourceNotFoundException";
 const errorState = (e) => (notFound(e) ? "failure" : "error");
 
 export function waitUntilStreamActive(client, input, options) {
-  return wait("stream ACTIVE", (o) => client.describeStream(input, o), (out, err) => {
+  return wait("stream ACTIVE", client, "describeStream", input, (out, err) => {
     if (err) return errorState(err);
     const status = out.StreamInfo?.Status;
     return status === "ACTIVE" ? "success" : status === "DELETING" ? "failure" : "retry";
@@ -68,12 +71,12 @@ export function waitUntilStreamActive(client, input, options) {
 }
 
 export function waitUntilStreamDeleted(client, input, options) {
-  return wait("stream deleted", (o) => client.describeStream(input, o), (out, err) =>
+  return wait("stream deleted", client, "describeStream", input, (out, err) =>
     err ? (notFound(err) ? "success" : "error") : "retry", options);
 }
 
 export function waitUntilSignalingChannelActive(client, input, options) {
-  return wait("signaling channel ACTIVE", (o) => client.describeSignalingChannel(input, o), (out, err) => {
+  return wait("signaling channel ACTIVE", client, "describeSignalingChannel", input, (out, err) => {
     if (err) return errorState(err);
     const status = out.ChannelInfo?.ChannelStatus;
     return status === "ACTIVE" ? "success" : status === "DELETING" ? "failure" : "retry";
@@ -81,6 +84,6 @@ export function waitUntilSignalingChannelActive(client, input, options) {
 }
 
 export function waitUntilSignalingChannelDeleted(client, input, options) {
-  return wait("signaling channel deleted", (o) => client.describeSignalingChannel(input, o), (out, err) =>
+  return wait("signaling channel deleted", client, "describeSignalingChannel", input, (out, err) =>
     err ? (notFound(err) ? "success" : "error") : "retry", options);
 }

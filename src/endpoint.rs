@@ -144,7 +144,7 @@ fn concat(parts: &[&str]) -> String {
 
 /// `isValidHostLabel(value, false)`: 1 to 63 ASCII letters, digits and
 /// hyphens, the first a letter or digit.
-fn is_valid_host_label(label: &str) -> bool {
+pub(crate) fn is_valid_host_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     match bytes.first() {
         Some(first) if first.is_ascii_alphanumeric() && bytes.len() <= 63 => {

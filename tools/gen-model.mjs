@@ -16,8 +16,8 @@ import { join, dirname } from "node:path";
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 const SERVICES = [
-  { file: "kinesisvideo.json", ident: "KinesisVideo" },
-  { file: "kinesis-video-signaling.json", ident: "Signaling" },
+  { file: "kinesisvideo.json", ident: "KinesisVideo", className: "KinesisVideoClient" },
+  { file: "kinesis-video-signaling.json", ident: "Signaling", className: "KinesisVideoSignalingClient" },
 ];
 
 // Inputs where the documentation says a resource must be named by one of two members. No rule says
@@ -400,16 +400,35 @@ function buildOperationsJs(services, t) {
     ...t.ops.map((op, i) => `  [${JSON.stringify(op.svc.ident)}, ${JSON.stringify(lowerFirst(op.name))}], // ${i}`),
     "];",
     "",
-    "const CLASSES = { KinesisVideo: KinesisVideoClient, Signaling: KinesisVideoSignalingClient };",
-    "OPERATIONS.forEach(([service, method], index) => {",
-    "  Object.defineProperty(CLASSES[service].prototype, method, {",
+    "const CLASSES = {",
+    ...services.map((svc) => `  ${svc.ident}: [${svc.className}, ${JSON.stringify(svc.className)}],`),
+    "};",
+    "// Installs an async method whose every failure is a rejection, as from any async method.",
+    "function install(Class, className, method, call) {",
+    "  Object.defineProperty(Class.prototype, method, {",
     "    value: function (input, options) {",
-    "      return this.__call(index, input, options);",
+    "      try {",
+    "        if (!(this instanceof Class)) throw new TypeError(`${method}: call it on a ${className}`);",
+    "        // free() zeroes the glue's pointer.",
+    "        if (!this.__wbg_ptr) throw new TypeError(`${method}: this ${className} was freed`);",
+    "        return call(this, input, options);",
+    "      } catch (e) {",
+    "        return Promise.reject(e);",
+    "      }",
     "    },",
     "    writable: true,",
     "    configurable: true,",
     "  });",
+    "}",
+    "",
+    "OPERATIONS.forEach(([service, method], index) => {",
+    "  const [Class, className] = CLASSES[service];",
+    "  install(Class, className, method, (client, input, options) => client.__call(index, input, options));",
     "});",
+    "const connectSignaling = KinesisVideoClient.prototype.connectSignaling;",
+    'install(KinesisVideoClient, "KinesisVideoClient", "connectSignaling", (client, args, options) =>',
+    "  connectSignaling.call(client, args, options),",
+    ");",
     "",
     "async function* paginate(client, method, input, pageSize, inputToken, outputToken, limitKey) {",
     "  const request = { ...input };",
@@ -429,7 +448,8 @@ function buildOperationsJs(services, t) {
       L.push(
         "",
         `export function paginate${name}(client, input = {}, options = {}) {`,
-        `  return paginate(client, ${JSON.stringify(lowerFirst(name))}, input, options.pageSize, ${JSON.stringify(pg.input_token)}, ${JSON.stringify(pg.output_token)}, ${JSON.stringify(pg.limit_key)});`,
+        `  if (typeof client?.${lowerFirst(name)} !== "function") throw new TypeError("paginate${name}: the first argument must be a ${svc.className}");`,
+        `  return paginate(client, ${JSON.stringify(lowerFirst(name))}, input, options?.pageSize, ${JSON.stringify(pg.input_token)}, ${JSON.stringify(pg.output_token)}, ${JSON.stringify(pg.limit_key)});`,
         "}",
       );
     }

@@ -1,6 +1,14 @@
-//! The JS declarations web-sys does not give, in one place: the globals every runtime has
-//! (browsers, Node, workerd), where web-sys only reaches them through `window`.
+//! The JS declarations web-sys and js-sys do not give, in one place: the globals every runtime
+//! has (browsers, Node, workerd), where web-sys only reaches them through `window`, and the
+//! reads of caller values that can run caller code.
+//!
+//! A getter, a Proxy trap or a revoked Proxy can throw inside any read of a caller's value. An
+//! exception that unwinds through wasm frames leaks the wasm stack, and after a thousand or so
+//! the module is dead, so every such read is declared with `catch` here and the exception comes
+//! back as a value. (`instanceof` checks need nothing: wasm-bindgen already catches them.)
 
+use alloc::vec::Vec;
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -15,15 +23,56 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
 
+    /// `Array.isArray`: throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    pub fn is_array(v: &JsValue) -> Result<bool, JsValue>;
+
+    /// `Object.keys`: runs a Proxy's `ownKeys` and descriptor traps.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    pub fn own_keys(v: &JsValue) -> Result<Array, JsValue>;
+
+    /// `Object.entries`: also runs getters.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    pub fn own_entries(v: &JsValue) -> Result<Array, JsValue>;
+
+    /// The time of a real `Date`: brand-checked, so a Proxy or a look-alike is a `TypeError`,
+    /// and an own `getTime` on the instance is not called.
+    #[wasm_bindgen(catch, js_namespace = Date, js_name = "prototype.getTime.call")]
+    pub fn date_ms(date: &JsValue) -> Result<f64, JsValue>;
+
+    /// `Promise.resolve`: reads `constructor` of a promise and `then` of a thenable.
+    #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
+    pub fn promise_resolve(v: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// A `Uint8Array` the package made: its length and contents are read without caller code.
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type OwnBytes;
+
+    /// `new Uint8Array(v)`: a copy of a typed array, read through its internal slots (so an own
+    /// `length` getter does not matter), or a view of an `ArrayBuffer`; a Proxy is read through
+    /// its traps.
+    #[wasm_bindgen(catch, constructor, js_class = "Uint8Array")]
+    fn new(v: &JsValue) -> Result<OwnBytes, JsValue>;
+
+    #[wasm_bindgen(method, getter)]
+    fn length(this: &OwnBytes) -> u32;
+
     /// `dst.set(src)` into wasm memory, as js-sys's `Uint8Array::to_vec` does, but without its
     /// `assert_eq!` on the lengths, which keeps panic formatting in the module.
     #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
-    fn copy_to_slice(dst: &mut [u8], src: &js_sys::Uint8Array);
+    fn copy_to_slice(dst: &mut [u8], src: &OwnBytes);
 }
 
-/// The bytes of a `Uint8Array`.
-pub fn uint8_array_bytes(a: &js_sys::Uint8Array) -> alloc::vec::Vec<u8> {
-    let mut out = alloc::vec![0; a.length() as usize];
-    copy_to_slice(&mut out, a);
-    out
+/// The bytes of a `Uint8Array` or `ArrayBuffer` (the caller checks which), at most `max`:
+/// `Ok(None)` when there are more.
+pub fn bytes_of(v: &JsValue, max: usize) -> Result<Option<Vec<u8>>, JsValue> {
+    // A fresh array of our own: its length and contents are read without caller code.
+    let own = OwnBytes::new(v)?;
+    let len = own.length() as usize;
+    if len > max {
+        return Ok(None);
+    }
+    let mut out = alloc::vec![0; len];
+    copy_to_slice(&mut out, &own);
+    Ok(Some(out))
 }

@@ -20,6 +20,9 @@ use web_sys::AbortSignal;
 
 /// Credentials are refreshed this long before they expire.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// Response bodies above this are refused unless `maxResponseBytes` says otherwise: the largest
+/// Kinesis Video answers (a page of 10,000 streams) are a few megabytes.
+const DEFAULT_MAX_RESPONSE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// A server clock further off than this is taken as the correct time for signing.
 const SKEW_THRESHOLD_MS: f64 = 4.0 * 60.0 * 1000.0;
 
@@ -44,6 +47,8 @@ pub(crate) struct Inner {
     endpoint: String,
     max_attempts: u32,
     timeout_ms: Option<f64>,
+    /// Longest response body taken, in UTF-16 units (bytes for JSON's ASCII).
+    max_response_bytes: f64,
     credentials: CredentialSource,
     /// Server time minus local time, learnt from responses.
     skew_ms: Cell<f64>,
@@ -123,7 +128,7 @@ impl Provider {
             return Err(p);
         }
         let p = match self.function.call0(&JsValue::UNDEFINED) {
-            Ok(v) => Promise::resolve(&v),
+            Ok(v) => super::bindings::promise_resolve(&v).unwrap_or_else(|e| Promise::reject(&e)),
             Err(e) => Promise::reject(&e),
         };
         self.pending.set(Some((p.clone(), now_ms())));
@@ -150,8 +155,12 @@ impl Inner {
     fn from_config(config: JsValue, service: Service) -> Result<Inner, JsValue> {
         let config = Fields::of(config, "config")?;
         let region = config.string("region")?;
+        // Also with a custom endpoint: the region is in every signature and signaling URL.
+        if !crate::endpoint::is_valid_host_label(&region) {
+            return Err(config.fail("region", "must be a region name (letters, digits and hyphens)"));
+        }
         // Read once: an object of credentials, or a provider function.
-        let creds_value = config.get("credentials");
+        let creds_value = config.get("credentials")?;
         let credentials = match creds_value.dyn_ref::<Function>() {
             Some(f) => CredentialSource::Provider(Provider {
                 function: f.clone(),
@@ -193,7 +202,20 @@ impl Inner {
             false,
             "must be a positive number of milliseconds",
         )?;
-        Ok(Inner { service, region, endpoint, max_attempts, timeout_ms, credentials, skew_ms: Cell::new(0.0), stun })
+        let max_response_bytes = config
+            .number("maxResponseBytes", (1.0, 1_073_741_824.0), true, "must be an integer from 1 to 1073741824")?
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        Ok(Inner {
+            service,
+            region,
+            endpoint,
+            max_attempts,
+            timeout_ms,
+            max_response_bytes,
+            credentials,
+            skew_ms: Cell::new(0.0),
+            stun,
+        })
     }
 
     /// The current time corrected by the skew learnt from the service, epoch ms.
@@ -209,6 +231,7 @@ impl Inner {
             endpoint: protocol::normalize_endpoint(endpoint)?,
             max_attempts: self.max_attempts,
             timeout_ms: self.timeout_ms,
+            max_response_bytes: self.max_response_bytes,
             credentials: CredentialSource::Static(credentials),
             skew_ms: Cell::new(self.skew_ms.get()),
             stun: None,
@@ -258,7 +281,7 @@ impl Inner {
         signal: Option<AbortSignal>,
     ) -> Result<JsValue, JsValue> {
         let mut meta = Meta::NONE;
-        if signal.as_ref().is_some_and(|s| s.aborted()) {
+        if signal.as_ref().is_some_and(transport::is_aborted) {
             return Err(aborted(&meta));
         }
         let creds = self.credentials(signal.as_ref()).await.map_err(credentials_error)?;
@@ -269,16 +292,29 @@ impl Inner {
             meta.attempts += 1;
             let headers = self.sign(&url, &body, &creds)?;
             let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let (err, next) = match transport::post(&url, &headers, &body_js, self.timeout_ms, signal.as_ref()).await {
+            let sent =
+                transport::post(&url, &headers, &body_js, self.timeout_ms, self.max_response_bytes, signal.as_ref());
+            let (err, next) = match sent.await {
                 Err(Failure::Aborted) => return Err(aborted(&meta)),
+                Err(Failure::TooLarge) => {
+                    let mut m = String::from("the response body is larger than maxResponseBytes (");
+                    crate::text::push_uint(&mut m, self.max_response_bytes as u64);
+                    m.push(')');
+                    return Err(call_error("ResponseTooLargeError", &m, "client", &meta));
+                }
                 Err(failure) => {
                     let err = match failure {
                         Failure::Network(m) => call_error("NetworkError", &m, "client", &meta),
-                        _ => {
-                            let mut m = String::from("no response within the request timeout for ");
+                        Failure::Timeout { headers } => {
+                            let mut m = String::from(if headers {
+                                "the response body did not arrive within the request timeout for "
+                            } else {
+                                "no response within the request timeout for "
+                            });
                             m.push_str(op.name);
                             call_error("TimeoutError", &m, "client", &meta)
                         }
+                        _ => aborted(&meta),
                     };
                     (
                         err,
@@ -308,7 +344,7 @@ impl Inner {
                                 set(out.unchecked_ref(), "$metadata", &meta.to_js());
                                 Ok(out)
                             }
-                            Err(m) => Err(call_error("DeserializationError", m, "client", &meta)),
+                            Err(m) => Err(call_error("DeserializationError", &m, "client", &meta)),
                         };
                     }
                     let described = describe_error(op, &response);
@@ -364,21 +400,42 @@ fn describe_error(op: &Operation, response: &HttpResponse) -> DescribedError {
     let message = text("message").or_else(|| capital.clone()).unwrap_or_else(|| {
         let mut m = String::from("HTTP ");
         crate::text::push_uint(&mut m, u64::from(response.status));
-        m.push_str(if parsed.is_some() { " error" } else { " error with a body that is not JSON" });
+        m.push_str(if is_redirect(response.status) {
+            " redirect, not followed (a signed request goes to its endpoint only)"
+        } else if parsed.is_some() {
+            " error"
+        } else {
+            " error with a body that is not JSON"
+        });
         m
     });
     let modeled_message = if model::is_modeled_error(&name) && op.declares_error(&name) { capital } else { None };
     DescribedError { name, message, modeled_message }
 }
 
-/// `options.abortSignal`, when given.
-pub(crate) fn abort_signal(options: &JsValue) -> Option<AbortSignal> {
-    let s = get(options, "abortSignal");
+/// A 3xx, or 0: what a browser shows of a redirect it did not follow.
+fn is_redirect(status: u16) -> bool {
+    status == 0 || (300..400).contains(&status)
+}
+
+/// `options.abortSignal`, when given; anything but an `AbortSignal` is a `TypeError`.
+pub(crate) fn abort_signal(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
+    let s = read(options, "abortSignal").map_err(|e| unreadable("options.abortSignal", &e))?;
     if is_absent(&s) {
-        None
+        Ok(None)
     } else {
-        Some(s.unchecked_into())
+        match s.dyn_into::<AbortSignal>() {
+            Ok(s) => Ok(Some(s)),
+            Err(_) => Err(type_error("options.abortSignal", "must be an AbortSignal")),
+        }
     }
+}
+
+/// An input error of a call, as a rejection: `$fault` and `$metadata` like every call error.
+pub(crate) fn input_rejection(e: JsValue) -> Promise {
+    set(e.unchecked_ref(), "$fault", &JsValue::from_str("client"));
+    set(e.unchecked_ref(), "$metadata", &Meta::NONE.to_js());
+    Promise::reject(&e)
 }
 
 /// Starts a call: validates and serializes `input` now (so a bad input is refused before any
@@ -401,7 +458,10 @@ pub(crate) fn start_call(
 /// `__call`: an operation method of a client class.
 fn call(inner: &Rc<Inner>, index: usize, input: JsValue, options: JsValue) -> Promise {
     match OperationId::from_index(index).map(OperationId::operation) {
-        Some(op) if op.service == inner.service => start_call(inner, op, &input, abort_signal(&options)),
+        Some(op) if op.service == inner.service => match abort_signal(&options) {
+            Ok(signal) => start_call(inner, op, &input, signal),
+            Err(e) => input_rejection(e),
+        },
         _ => Promise::reject(&error("TypeError", "unknown operation for this client")),
     }
 }

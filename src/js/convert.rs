@@ -1,11 +1,12 @@
 //! Reading and building JS values: the one place that knows how fields are looked up and how
 //! bad input is reported. Fields are read with `Reflect.get`, which hands back a throwing
-//! getter's exception as a value instead of unwinding through wasm.
+//! getter's exception as a value instead of unwinding through wasm (see `bindings`).
 
+use super::bindings::{bytes_of, date_ms, is_array, own_entries};
 use crate::prelude::*;
 use crate::sigv4::Credentials;
 use crate::Global;
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A JS `Error` with `name` set, e.g. `TypeError` or an AWS exception name.
@@ -42,13 +43,14 @@ pub fn field(prefix: &str, name: &str) -> String {
 /// would be copied out of wasm memory and decoded each time.
 static KEYS: Global<Vec<(&'static str, JsValue)>> = Global::new(Vec::new());
 
-/// `obj[key]`, or `undefined` when `obj` is not an object or the read throws.
-pub fn get(obj: &JsValue, key: &'static str) -> JsValue {
+/// `obj[key]` of a caller's object: `Err` holds what a getter or Proxy trap threw. Not an
+/// object (a function included) reads as `undefined`.
+pub fn read(obj: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
     if !obj.is_object() {
-        return JsValue::UNDEFINED;
+        return Ok(JsValue::UNDEFINED);
     }
     let Ok(mut keys) = KEYS.borrow_mut() else {
-        return Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        return Reflect::get(obj, &JsValue::from_str(key));
     };
     let i = match keys.iter().position(|(name, _)| core::ptr::eq(*name, key)) {
         Some(i) => i,
@@ -57,8 +59,44 @@ pub fn get(obj: &JsValue, key: &'static str) -> JsValue {
             keys.len() - 1
         }
     };
-    keys.get(i).and_then(|(_, k)| Reflect::get(obj, k).ok()).unwrap_or(JsValue::UNDEFINED)
+    match keys.get(i) {
+        Some((_, k)) => Reflect::get(obj, k),
+        None => Ok(JsValue::UNDEFINED),
+    }
 }
+
+/// `obj[key]` of a value of the package's own or of parsed JSON, `undefined` when unreadable.
+pub fn get(obj: &JsValue, key: &'static str) -> JsValue {
+    read(obj, key).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The error for a field whose read threw: a `TypeError` naming it, the exception as `cause`.
+pub fn unreadable(path: &str, cause: &JsValue) -> JsValue {
+    let mut problem = String::from("could not be read: ");
+    problem.push_str(&error_message(cause));
+    let e = type_error(path, &problem);
+    let _ = Reflect::set(&e, &JsValue::from_str("cause"), cause);
+    e
+}
+
+/// The items of a caller's array (read through `length` and indexes, so a Proxy's throw comes
+/// back as `Err`), at most [`MAX_ITEMS`]: `Ok(None)` when there are more.
+pub fn array_items(v: &JsValue) -> Result<Option<Vec<JsValue>>, JsValue> {
+    let len = read(v, "length")?.as_f64().unwrap_or(0.0);
+    if !(len <= MAX_ITEMS as f64) {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(len as usize);
+    for i in 0..len as u32 {
+        out.push(Reflect::get_u32(v, i)?);
+    }
+    Ok(Some(out))
+}
+
+/// The most items read from one array of the caller's (no Kinesis Video list comes close).
+pub const MAX_ITEMS: usize = 100_000;
+/// The largest request body `signRequest` and `presignUrl` take.
+pub const MAX_BODY_BYTES: usize = 256 << 20;
 
 /// Sets an own data property; `__proto__` (possible as a header name or map key) is defined,
 /// since assigning it would set the prototype instead.
@@ -106,8 +144,9 @@ impl<'p> Fields<'p> {
         Ok(Fields { obj: required_object(value, prefix)?, prefix })
     }
 
-    pub fn get(&self, name: &'static str) -> JsValue {
-        get(&self.obj, name)
+    /// Field `name`; a throwing read is an error naming it.
+    pub fn get(&self, name: &'static str) -> Result<JsValue, JsValue> {
+        read(&self.obj, name).map_err(|e| unreadable(&field(self.prefix, name), &e))
     }
 
     /// The error for field `name`.
@@ -117,14 +156,14 @@ impl<'p> Fields<'p> {
 
     /// A non-empty string.
     pub fn string(&self, name: &'static str) -> Result<String, JsValue> {
-        match self.get(name).as_string() {
+        match self.get(name)?.as_string() {
             Some(s) if !s.is_empty() => Ok(s),
             _ => Err(self.fail(name, "must be a non-empty string")),
         }
     }
 
     pub fn optional_string(&self, name: &'static str) -> Result<Option<String>, JsValue> {
-        let v = self.get(name);
+        let v = self.get(name)?;
         if is_absent(&v) {
             return Ok(None);
         }
@@ -133,7 +172,7 @@ impl<'p> Fields<'p> {
 
     /// A boolean, `default` when absent.
     pub fn flag(&self, name: &'static str, default: bool) -> Result<bool, JsValue> {
-        let v = self.get(name);
+        let v = self.get(name)?;
         if is_absent(&v) {
             return Ok(default);
         }
@@ -142,12 +181,13 @@ impl<'p> Fields<'p> {
 
     /// Epoch milliseconds of a valid `Date`, or `None` when absent.
     pub fn date_ms(&self, name: &'static str) -> Result<Option<f64>, JsValue> {
-        let v = self.get(name);
+        let v = self.get(name)?;
         if is_absent(&v) {
             return Ok(None);
         }
-        match v.dyn_ref::<js_sys::Date>().map(js_sys::Date::get_time) {
-            Some(ms) if ms.is_finite() => Ok(Some(ms)),
+        // Anything but a real Date makes the brand-checked getTime throw.
+        match date_ms(&v) {
+            Ok(ms) if ms.is_finite() => Ok(Some(ms)),
             _ => Err(self.fail(name, "must be a valid Date")),
         }
     }
@@ -160,7 +200,7 @@ impl<'p> Fields<'p> {
         whole: bool,
         problem: &str,
     ) -> Result<Option<f64>, JsValue> {
-        let v = self.get(name);
+        let v = self.get(name)?;
         if is_absent(&v) {
             return Ok(None);
         }
@@ -173,7 +213,7 @@ impl<'p> Fields<'p> {
 
     /// `{ accessKeyId, secretAccessKey, sessionToken? }` in field `name`.
     pub fn credentials(&self, name: &'static str) -> Result<Credentials, JsValue> {
-        credentials(&self.get(name), &field(self.prefix, name))
+        credentials(&self.get(name)?, &field(self.prefix, name))
     }
 }
 
@@ -185,13 +225,14 @@ pub fn body_bytes(v: JsValue, path: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = v.as_string() {
         return Ok(s.into_bytes());
     }
-    if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        return Ok(super::bindings::uint8_array_bytes(a));
+    if !(v.is_instance_of::<Uint8Array>() || v.is_instance_of::<js_sys::ArrayBuffer>()) {
+        return Err(type_error(path, "must be a string or a Uint8Array"));
     }
-    if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(super::bindings::uint8_array_bytes(&Uint8Array::new(&v)));
+    match bytes_of(&v, MAX_BODY_BYTES) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(type_error(path, "must be at most 268435456 bytes")),
+        Err(e) => Err(unreadable(path, &e)),
     }
-    Err(type_error(path, "must be a string or a Uint8Array"))
 }
 
 fn header_text(v: &JsValue, path: &str) -> Result<String, JsValue> {
@@ -213,20 +254,22 @@ pub fn headers(v: JsValue, path: &str) -> Result<Vec<(String, String)>, JsValue>
         return Ok(Vec::new());
     }
     let shape_error = || type_error(path, "must be a record or an array of [name, value] pairs");
-    let entries = if Array::is_array(&v) {
-        Array::from(&v)
+    let unread = |e: JsValue| unreadable(path, &e);
+    let entries = if is_array(&v).map_err(unread)? {
+        array_items(&v).map_err(unread)?.ok_or_else(shape_error)?
     } else if v.is_object() {
-        Object::entries(v.unchecked_ref())
+        // Object.entries makes fresh [name, value] arrays: read without caller code below.
+        own_entries(&v).map_err(unread)?.to_vec()
     } else {
         return Err(shape_error());
     };
-    let mut out = Vec::with_capacity(entries.length() as usize);
-    for pair in entries.iter() {
-        if !Array::is_array(&pair) {
+    let mut out = Vec::with_capacity(entries.len());
+    for pair in &entries {
+        if !is_array(pair).map_err(unread)? {
             return Err(shape_error());
         }
-        let item = |i| Reflect::get_u32(&pair, i).unwrap_or(JsValue::UNDEFINED);
-        out.push((header_text(&item(0), path)?, header_text(&item(1), path)?));
+        let item = |i| Reflect::get_u32(pair, i).map_err(unread);
+        out.push((header_text(&item(0)?, path)?, header_text(&item(1)?, path)?));
     }
     Ok(out)
 }
@@ -237,11 +280,23 @@ pub fn credentials(v: &JsValue, path: &str) -> Result<Credentials, JsValue> {
         return Err(type_error(path, "must be an object with accessKeyId and secretAccessKey"));
     }
     let c = Fields { obj: v.clone(), prefix: path };
-    Ok(Credentials {
-        access_key_id: c.string("accessKeyId")?,
-        secret_access_key: c.string("secretAccessKey")?,
-        session_token: c.optional_string("sessionToken")?.filter(|t| !t.is_empty()),
-    })
+    // The key id and token go into headers and URLs: a control character or a space there
+    // would make every request fail at fetch. (AWS issues them as printable ASCII.)
+    let header_safe = |name: &str, s: &str| {
+        if s.bytes().all(|b| b.is_ascii_graphic()) {
+            Ok(())
+        } else {
+            Err(c.fail(name, "must be printable ASCII without spaces"))
+        }
+    };
+    let access_key_id = c.string("accessKeyId")?;
+    header_safe("accessKeyId", &access_key_id)?;
+    let secret_access_key = c.string("secretAccessKey")?;
+    let session_token = c.optional_string("sessionToken")?.filter(|t| !t.is_empty());
+    if let Some(t) = &session_token {
+        header_safe("sessionToken", t)?;
+    }
+    Ok(Credentials { access_key_id, secret_access_key, session_token })
 }
 
 /// The message of a JS exception or rejection value.

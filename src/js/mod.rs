@@ -2,7 +2,7 @@
 //! becomes a thrown JS `Error` naming the field; nothing here may panic (a wasm panic aborts the
 //! whole module).
 
-mod bindings;
+pub(crate) mod bindings;
 pub mod client;
 mod convert;
 pub mod signaling;
@@ -10,4 +10,4 @@ pub mod signer;
 mod transport;
 
 // The model's interpreter builds JS objects the same way.
-pub(crate) use convert::{is_absent, put};
+pub(crate) use convert::{array_items, error_message, is_absent, put};

@@ -2,7 +2,10 @@
 //! function that keeps the credentials) and `KinesisVideoClient.connectSignaling`, which goes from
 //! a channel name to a signed WSS URL and ICE servers in one call.
 
-use super::client::{abort_signal, call_error, credentials_error, start_call, Inner, KinesisVideoClient, Meta};
+use super::bindings::is_array;
+use super::client::{
+    abort_signal, call_error, credentials_error, input_rejection, start_call, Inner, KinesisVideoClient, Meta,
+};
 use super::convert::*;
 use super::signer::{now_ms, with_keys};
 use crate::model::OperationId;
@@ -17,7 +20,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 fn role(args: &Fields) -> Result<Role, JsValue> {
-    let role = args.get("role").as_string().and_then(|s| Role::parse(&s));
+    let role = args.get("role")?.as_string().and_then(|s| Role::parse(&s));
     role.ok_or_else(|| args.fail("role", "must be \"MASTER\" or \"VIEWER\""))
 }
 
@@ -62,7 +65,7 @@ fn string_at(v: &JsValue, path: &[&'static str]) -> Option<String> {
 
 fn array_at(v: &JsValue, key: &'static str) -> Array {
     let a = get(v, key);
-    if Array::is_array(&a) {
+    if is_array(&a).unwrap_or(false) {
         a.unchecked_into()
     } else {
         Array::new()
@@ -252,12 +255,9 @@ impl KinesisVideoClient {
     /// the ICE servers (STUN unless TURN_ONLY, TURN unless DISABLED).
     #[wasm_bindgen(js_name = connectSignaling)]
     pub fn connect_signaling(&self, args: JsValue, options: JsValue) -> Promise {
-        match connect_args(args) {
-            Ok(args) => {
-                let c = Connect { inner: self.inner.clone(), args, signal: abort_signal(&options) };
-                future_to_promise(connect(c))
-            }
-            Err(e) => Promise::reject(&e),
+        match connect_args(args).and_then(|args| Ok((args, abort_signal(&options)?))) {
+            Ok((args, signal)) => future_to_promise(connect(Connect { inner: self.inner.clone(), args, signal })),
+            Err(e) => input_rejection(e),
         }
     }
 }

@@ -82,15 +82,15 @@ fn request(v: JsValue, method_required: bool) -> Result<Request, JsValue> {
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_') {
         return Err(r.fail("method", "must be an HTTP method name"));
     }
-    let Some(url) = r.get("url").as_string() else {
+    let Some(url) = r.get("url")?.as_string() else {
         return Err(r.fail("url", "must be a string"));
     };
     Ok(Request {
         // fetch() upper-cases standard methods, so the signature must cover the upper-case form.
         method: method.to_ascii_uppercase(),
         url,
-        headers: headers(r.get("headers"), "request.headers")?,
-        body: body_bytes(r.get("body"), "request.body")?,
+        headers: headers(r.get("headers")?, "request.headers")?,
+        body: body_bytes(r.get("body")?, "request.body")?,
     })
 }
 

@@ -5,10 +5,11 @@
 use super::bindings::{clear_timeout, fetch, set_timeout};
 use super::convert::error_message;
 use crate::prelude::*;
+use core::cell::Cell;
 use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, Headers, RequestInit, RequestRedirect, Response};
 
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
@@ -25,8 +26,19 @@ impl HttpResponse {
 /// How an exchange ended without a response.
 pub(crate) enum Failure {
     Aborted,
-    Timeout,
+    /// The timeout fired; `headers` says whether the status and headers had come.
+    Timeout {
+        headers: bool,
+    },
     Network(String),
+    /// The body is longer than the client's `maxResponseBytes` (the read was stopped).
+    TooLarge,
+}
+
+/// Whether a caller's signal has fired. Read with `Reflect.get`: an instance can shadow the
+/// `aborted` getter with one that throws.
+pub(crate) fn is_aborted(signal: &AbortSignal) -> bool {
+    super::convert::read(signal, "aborted").is_ok_and(|v| v.is_truthy())
 }
 
 /// `controller.abort` bound to the controller: a timer or event callback without a Rust closure.
@@ -35,12 +47,14 @@ fn bound_abort(controller: &AbortController) -> Option<Function> {
     Some(f.dyn_ref::<Function>()?.bind0(controller))
 }
 
-/// POSTs `body` to `url`. `timeout_ms` bounds the whole exchange, body included.
+/// POSTs `body` to `url`. `timeout_ms` bounds the whole exchange, body included; a body of more
+/// than `max_bytes` (UTF-16 units once read) is refused.
 pub(crate) async fn post(
     url: &str,
     headers: &[(&str, &str)],
     body: &JsValue,
     timeout_ms: Option<f64>,
+    max_bytes: f64,
     user_signal: Option<&AbortSignal>,
 ) -> Result<HttpResponse, Failure> {
     let controller = AbortController::new().map_err(|e| Failure::Network(error_message(&e)))?;
@@ -53,6 +67,8 @@ pub(crate) async fn post(
         let _ = s.add_event_listener_with_callback("abort", f);
     }
 
+    let got_headers = Cell::new(false);
+    let too_large = Cell::new(false);
     let result = async {
         let h = Headers::new()?;
         for (name, value) in headers {
@@ -63,10 +79,25 @@ pub(crate) async fn post(
         init.set_headers(&h);
         init.set_body(body);
         init.set_signal(Some(&controller.signal()));
+        // A redirect would re-send the signed request, session token and body to another
+        // origin: it is answered as an error instead (browsers then give an opaque response).
+        init.set_redirect(RequestRedirect::Manual);
         let response: Response = JsFuture::from(fetch(url, &init)?).await?.dyn_into()?;
+        got_headers.set(true);
+        let headers = response.headers();
+        let declared = headers.get("content-length").ok().flatten().and_then(|n| n.trim_ascii().parse::<u64>().ok());
+        if declared.is_some_and(|n| n as f64 > max_bytes) {
+            too_large.set(true);
+            controller.abort();
+            return Err(JsValue::UNDEFINED);
+        }
         let text = JsFuture::from(response.text()?).await?;
         let body = text.dyn_into::<JsString>().unwrap_or_else(|_| JsString::from(""));
-        Ok::<_, JsValue>(HttpResponse { status: response.status(), headers: response.headers(), body })
+        if f64::from(body.length()) > max_bytes {
+            too_large.set(true);
+            return Err(JsValue::UNDEFINED);
+        }
+        Ok::<_, JsValue>(HttpResponse { status: response.status(), headers, body })
     }
     .await;
 
@@ -77,10 +108,12 @@ pub(crate) async fn post(
         let _ = s.remove_event_listener_with_callback("abort", f);
     }
     result.map_err(|e| {
-        if user_signal.is_some_and(|s| s.aborted()) {
+        if too_large.get() {
+            Failure::TooLarge
+        } else if user_signal.is_some_and(is_aborted) {
             Failure::Aborted
         } else if controller.signal().aborted() {
-            Failure::Timeout
+            Failure::Timeout { headers: got_headers.get() }
         } else {
             Failure::Network(error_message(&e))
         }
@@ -101,7 +134,7 @@ pub(crate) async fn unless_aborted(promise: Promise, signal: Option<&AbortSignal
     if let Some(f) = reject_fn {
         let _ = signal.remove_event_listener_with_callback("abort", &f);
     }
-    if signal.aborted() {
+    if is_aborted(signal) {
         None
     } else {
         Some(result)

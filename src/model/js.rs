@@ -5,7 +5,8 @@ use super::{
     bounds, members, one_of_rules, pattern_text, shape, Bounds, Operation, PatternIx, Shape, ShapeIx, Span,
     ValidationError, ENUM_VALUES, PATTERNS,
 };
-use crate::js::{is_absent, put};
+use crate::js::bindings::{date_ms, is_array, own_keys};
+use crate::js::{array_items, error_message, is_absent, put};
 use crate::prelude::*;
 use crate::text::push_int;
 use js_sys::{Array, Date, JsString, Math, Object, Reflect, RegExp, JSON};
@@ -35,7 +36,7 @@ pub fn serialize_input(op: &Operation, input: &JsValue) -> Result<String, Valida
     let mut w = Writer { json: String::with_capacity(128), path: String::new() };
     if is_absent(input) {
         w.structure(op.input, &Object::new())?;
-    } else if is_record(input) {
+    } else if w.is_record(input)? {
         w.structure(op.input, input)?;
     } else {
         return Err(fail("", &["must be an object"]));
@@ -44,16 +45,16 @@ pub fn serialize_input(op: &Operation, input: &JsValue) -> Result<String, Valida
 }
 
 /// Parses a response body (empty means `{}`) and converts it along the operation's output shape.
-/// `Err` only when the body is not JSON or not a JSON object.
-pub fn parse_output(op: &Operation, body: &JsString) -> Result<JsValue, &'static str> {
+/// `Err` when the body is not JSON, not a JSON object, or a member's type is not the model's.
+pub fn parse_output(op: &Operation, body: &JsString) -> Result<JsValue, String> {
     if body.trim().length() == 0 {
         return Ok(Object::new().into());
     }
-    let value = parse_json(body).map_err(|_| "response body is not valid JSON")?;
-    if !is_record(&value) {
-        return Err("response body is not a JSON object");
+    let value = parse_json(body).map_err(|_| String::from("response body is not valid JSON"))?;
+    if !is_json_object(&value) {
+        return Err(String::from("response body is not a JSON object"));
     }
-    Ok(convert(op.output, &value))
+    convert(op.output, &value, &mut String::new())
 }
 
 /// `JSON.parse` of a response body, `None` when it is not JSON.
@@ -63,11 +64,12 @@ pub(crate) fn parse_body(body: &JsString) -> Option<JsValue> {
 
 // ---------------------------------------------------------------- helpers
 
-/// A non-null, non-array object.
-fn is_record(v: &JsValue) -> bool {
-    v.is_object() && !Array::is_array(v)
+/// A non-null, non-array object, of parsed JSON.
+fn is_json_object(v: &JsValue) -> bool {
+    v.is_object() && !is_array(v).unwrap_or(true)
 }
 
+/// A member of parsed JSON.
 fn get(obj: &JsValue, key: &JsValue) -> JsValue {
     Reflect::get(obj, key).unwrap_or(JsValue::UNDEFINED)
 }
@@ -124,6 +126,16 @@ pub(super) struct Writer {
 }
 
 impl Writer {
+    /// The error at the current path for a read of the caller's input that threw.
+    fn unreadable(&self, e: &JsValue) -> ValidationError {
+        fail(&self.path, &["could not be read: ", &error_message(e)])
+    }
+
+    /// A non-null, non-array object (a revoked Proxy makes the check throw).
+    fn is_record(&self, v: &JsValue) -> Result<bool, ValidationError> {
+        Ok(v.is_object() && !is_array(v).map_err(|e| self.unreadable(&e))?)
+    }
+
     fn structure(&mut self, ix: ShapeIx, obj: &JsValue) -> Result<(), ValidationError> {
         let Shape::Structure { members: span } = *shape(ix) else {
             return Err(fail(&self.path, &["must be an object"]));
@@ -133,8 +145,8 @@ impl Writer {
         let base = self.path.len();
         for (i, m) in members(span).iter().enumerate() {
             let name = m.name.text();
-            let v = get(obj, &JsValue::from_str(name));
             push_name(&mut self.path, name);
+            let v = Reflect::get(obj, &JsValue::from_str(name)).map_err(|e| self.unreadable(&e))?;
             if is_absent(&v) {
                 if m.required {
                     return Err(fail(&self.path, &["is required"]));
@@ -187,8 +199,8 @@ impl Writer {
         let path = &mut self.path;
         match *shape(ix) {
             Shape::Structure { .. } => {
-                if !is_record(v) {
-                    return Err(fail(path, &["must be an object"]));
+                if !self.is_record(v)? {
+                    return Err(fail(&self.path, &["must be an object"]));
                 }
                 self.structure(ix, v)
             }
@@ -231,10 +243,11 @@ impl Writer {
                 Ok(())
             }
             Shape::Timestamp => {
-                let seconds = match (v.dyn_ref::<Date>(), v.as_f64()) {
-                    (Some(d), _) => d.get_time() / 1000.0,
-                    (None, Some(n)) => n,
-                    (None, None) => f64::NAN,
+                // The brand-checked getTime throws for anything but a real Date.
+                let seconds = match (date_ms(v), v.as_f64()) {
+                    (Ok(ms), _) => ms / 1000.0,
+                    (Err(_), Some(n)) => n,
+                    (Err(_), None) => f64::NAN,
                 };
                 if !seconds.is_finite() {
                     return Err(fail(path, &["must be a valid Date or a number of epoch seconds"]));
@@ -243,25 +256,27 @@ impl Writer {
                 Ok(())
             }
             Shape::List { member, limits } => {
-                if !Array::is_array(v) {
-                    return Err(fail(path, &["must be an array"]));
+                if !is_array(v).map_err(|e| self.unreadable(&e))? {
+                    return Err(fail(&self.path, &["must be an array"]));
                 }
-                let arr: &Array = v.unchecked_ref();
+                let items = array_items(v).map_err(|e| self.unreadable(&e))?;
+                let Some(items) = items else {
+                    return Err(fail(&self.path, &["has too many items"]));
+                };
                 let base = self.path.len();
                 let mut count = 0u32;
                 self.json.push('[');
-                for i in 0..arr.length() {
-                    let item = arr.get(i);
-                    if is_absent(&item) {
+                for (i, item) in items.iter().enumerate() {
+                    if is_absent(item) {
                         continue;
                     }
                     self.path.push('[');
-                    push_int(&mut self.path, i64::from(i));
+                    push_int(&mut self.path, i as i64);
                     self.path.push(']');
                     if count > 0 {
                         self.json.push(',');
                     }
-                    self.value(member, &item)?;
+                    self.value(member, item)?;
                     count += 1;
                     cut(&mut self.path, base);
                 }
@@ -269,21 +284,23 @@ impl Writer {
                 check_bounds(bounds(limits), f64::from(count), &self.path, Unit::Item)
             }
             Shape::Map { key, value, limits } => {
-                if !is_record(v) {
-                    return Err(fail(path, &["must be an object"]));
+                if !self.is_record(v)? {
+                    return Err(fail(&self.path, &["must be an object"]));
                 }
-                let keys = Object::keys(v.unchecked_ref::<Object>());
+                // Object.keys gives a fresh array of strings: only the values run caller code.
+                let keys = own_keys(v).map_err(|e| self.unreadable(&e))?;
                 let base = self.path.len();
                 let mut count = 0u32;
                 self.json.push('{');
                 for i in 0..keys.length() {
                     let k = keys.get(i);
-                    let item = get(v, &k);
-                    if is_absent(&item) {
-                        continue;
-                    }
                     let name = k.as_string().unwrap_or_default();
                     push_name(&mut self.path, &name);
+                    let item = Reflect::get(v, &k).map_err(|e| self.unreadable(&e))?;
+                    if is_absent(&item) {
+                        cut(&mut self.path, base);
+                        continue;
+                    }
                     if let Shape::String { limits, pattern, values, .. } = *shape(key) {
                         if let Err(mut e) = check_string(limits, pattern, values, &name, &k, &self.path) {
                             // "Tags.k: must ..." -> "Tags.k: key must ..."
@@ -406,66 +423,105 @@ pub(super) fn pattern_regexp(p: PatternIx) -> RegExp {
 
 // ---------------------------------------------------------------- output
 
-fn convert(ix: ShapeIx, v: &JsValue) -> JsValue {
+/// A parsed output value along its shape: structures keep their modeled members, timestamps
+/// become `Date`s, `null` members and items are dropped. `Err` names the first member whose JSON
+/// type is not the model's.
+fn convert(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, String> {
+    let wrong = |path: &str, what: &str| Err(field_problem(path, what));
     match *shape(ix) {
-        Shape::Structure { members: span } if is_record(v) => {
+        Shape::Structure { members: span } => {
+            if !is_json_object(v) {
+                return wrong(path, "an object");
+            }
             let out = Object::new();
+            let base = path.len();
             for m in members(span) {
                 let key = JsValue::from_str(m.name.text());
                 let item = get(v, &key);
                 if !is_absent(&item) {
-                    let _ = Reflect::set(&out, &key, &convert(m.shape, &item));
+                    push_name(path, m.name.text());
+                    let _ = Reflect::set(&out, &key, &convert(m.shape, &item, path)?);
+                    cut(path, base);
                 }
             }
-            out.into()
+            Ok(out.into())
         }
-        Shape::List { member, .. } if Array::is_array(v) => {
+        Shape::List { member, .. } => {
+            if !is_array(v).unwrap_or(false) {
+                return wrong(path, "an array");
+            }
             let arr: &Array = v.unchecked_ref();
             let out = Array::new();
+            let base = path.len();
             for i in 0..arr.length() {
                 let item = arr.get(i);
                 if !is_absent(&item) {
-                    out.push(&convert(member, &item));
+                    path.push('[');
+                    push_int(path, i64::from(i));
+                    path.push(']');
+                    out.push(&convert(member, &item, path)?);
+                    cut(path, base);
                 }
             }
-            out.into()
+            Ok(out.into())
         }
-        Shape::Map { value, .. } if is_record(v) => {
+        Shape::Map { value, .. } => {
+            if !is_json_object(v) {
+                return wrong(path, "an object");
+            }
             let out = Object::new();
-            let keys = Object::keys(v.unchecked_ref::<Object>());
+            let keys = own_keys(v).unwrap_or_default();
+            let base = path.len();
             for i in 0..keys.length() {
                 let key = keys.get(i);
                 let item = get(v, &key);
                 if !is_absent(&item) {
                     let k = key.as_string().unwrap_or_default();
-                    put(&out, &key, &k, &convert(value, &item));
+                    push_name(path, &k);
+                    put(&out, &key, &k, &convert(value, &item, path)?);
+                    cut(path, base);
                 }
             }
-            out.into()
+            Ok(out.into())
         }
-        Shape::Timestamp => to_date(v),
-        _ => v.clone(),
+        Shape::String { .. } if v.as_string().is_none() => wrong(path, "a string"),
+        Shape::Integer { .. } | Shape::Long { .. } if !v.as_f64().is_some_and(|n| n % 1.0 == 0.0) => {
+            wrong(path, "an integer")
+        }
+        Shape::Double { .. } if v.as_f64().is_none() => wrong(path, "a number"),
+        Shape::Boolean if v.as_bool().is_none() => wrong(path, "a boolean"),
+        Shape::Timestamp => to_date(v).ok_or_else(|| field_problem(path, "a timestamp")),
+        _ => Ok(v.clone()),
     }
 }
 
-/// Epoch seconds (number, or numeric string) or a date string become a `Date`; anything else,
-/// or a value that gives an invalid date, passes through unchanged.
-fn to_date(v: &JsValue) -> JsValue {
+/// "response member `path` is not `what`".
+fn field_problem(path: &str, what: &str) -> String {
+    let mut m = String::from("response member ");
+    for part in [if path.is_empty() { "(the body)" } else { path }, " is not ", what] {
+        m.push_str(part);
+    }
+    m
+}
+
+/// Epoch seconds (number, or numeric string) or a date string as a `Date`; `None` for anything
+/// else, or a value that gives an invalid date.
+fn to_date(v: &JsValue) -> Option<JsValue> {
     let seconds = if let Some(n) = v.as_f64() {
         n
     } else if let Some(text) = v.dyn_ref::<JsString>() {
         if text.trim().length() == 0 {
-            return v.clone();
+            return None;
         }
         v.unchecked_into_f64()
     } else {
-        return v.clone();
+        return None;
     };
     let date =
         if seconds.is_nan() { Date::new(v) } else { Date::new(&JsValue::from_f64(Math::round(seconds * 1000.0))) };
     if date.get_time().is_nan() {
-        v.clone()
+        None
     } else {
-        date.into()
+        Some(date.into())
     }
 }
