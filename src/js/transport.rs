@@ -85,8 +85,9 @@ pub(crate) async fn post(
         let response: Response = JsFuture::from(fetch(url, &init)?).await?.dyn_into()?;
         got_headers.set(true);
         let headers = response.headers();
-        let declared = headers.get("content-length").ok().flatten().and_then(|n| n.trim_ascii().parse::<u64>().ok());
-        if declared.is_some_and(|n| n as f64 > max_bytes) {
+        // JS's Number() parses it (NaN, for a malformed one, is not above the cap).
+        let declared = headers.get("content-length").ok().flatten();
+        if declared.is_some_and(|n| js_sys::Number::from(JsValue::from_str(&n)).value_of() > max_bytes) {
             too_large.set(true);
             controller.abort();
             return Err(JsValue::UNDEFINED);
