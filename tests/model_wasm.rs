@@ -17,7 +17,7 @@ fn op(name: &str) -> &'static Operation {
 }
 
 /// `parse_output` of a body given as Rust text.
-fn parse(op: &Operation, body: &str) -> Result<JsValue, &'static str> {
+fn parse(op: &Operation, body: &str) -> Result<JsValue, String> {
     parse_output(op, &JsString::from(body))
 }
 
@@ -430,9 +430,12 @@ fn parse_output_timestamp_forms() {
     assert_eq!(ms(at("\"1700000000.25\"")), Some(1700000000250.0));
     assert_eq!(ms(at("\"2023-11-14T22:13:20Z\"")), Some(1700000000000.0));
     assert_eq!(ms(at("\"2023-11-14T22:13:20.123Z\"")), Some(1700000000123.0));
-    // nothing sensible: passes through unchanged
-    assert_eq!(at("\"not a date\"").as_string().as_deref(), Some("not a date"));
-    assert_eq!(at("true").as_bool(), Some(true));
+    // nothing sensible: the member is named in the error
+    for v in ["\"not a date\"", "true", "\"\"", "{}"] {
+        let body = format!(r#"{{"ChannelInfo":{{"CreationTime":{v}}}}}"#);
+        let e = parse(op("DescribeSignalingChannel"), &body).unwrap_err();
+        assert_eq!(e, "response member ChannelInfo.CreationTime is not a timestamp", "{v}");
+    }
     let info =
         get(&parse(op("DescribeSignalingChannel"), r#"{"ChannelInfo":{"CreationTime":null}}"#).unwrap(), "ChannelInfo");
     assert_eq!(Object::keys(info.unchecked_ref::<Object>()).length(), 0);
@@ -457,9 +460,11 @@ fn parse_output_lists_maps_and_nested() {
     let first = get(&get(&out, "IceServerList"), "0");
     assert_eq!(get(&first, "Username").as_string().unwrap(), "1700000000:djE6YXJu");
     assert_eq!(get(&first, "Ttl").as_f64(), Some(300.0));
-    // wrong types pass through rather than fail
-    let out = parse(op("ListStreams"), r#"{"StreamInfoList":"weird"}"#).unwrap();
-    assert_eq!(get(&out, "StreamInfoList").as_string().unwrap(), "weird");
+    // wrong JSON types are refused, naming the member
+    let e = parse(op("ListStreams"), r#"{"StreamInfoList":"weird"}"#).unwrap_err();
+    assert_eq!(e, "response member StreamInfoList is not an array");
+    let e = parse(op("GetIceServerConfig"), r#"{"IceServerList":[{"Ttl":"300"}]}"#).unwrap_err();
+    assert_eq!(e, "response member IceServerList[0].Ttl is not an integer");
 }
 
 #[wasm_bindgen_test]

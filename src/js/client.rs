@@ -151,6 +151,20 @@ impl Provider {
     }
 }
 
+/// A freed client leaves no key derived from its secret behind (the credentials themselves are
+/// wiped as they drop).
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let secret = match &self.credentials {
+            CredentialSource::Static(c) => Some(c.clone()),
+            CredentialSource::Provider(p) => peek(&p.cached).map(|(c, _)| c),
+        };
+        if let Some(c) = secret {
+            with_keys(|keys| keys.forget(&c.secret_access_key));
+        }
+    }
+}
+
 impl Inner {
     fn from_config(config: JsValue, service: Service) -> Result<Inner, JsValue> {
         let config = Fields::of(config, "config")?;

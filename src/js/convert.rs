@@ -82,8 +82,9 @@ pub fn unreadable(path: &str, cause: &JsValue) -> JsValue {
 /// The items of a caller's array (read through `length` and indexes, so a Proxy's throw comes
 /// back as `Err`), at most [`MAX_ITEMS`]: `Ok(None)` when there are more.
 pub fn array_items(v: &JsValue) -> Result<Option<Vec<JsValue>>, JsValue> {
+    // NaN (a non-number length) counts as too many.
     let len = read(v, "length")?.as_f64().unwrap_or(0.0);
-    if !(len <= MAX_ITEMS as f64) {
+    if len.is_nan() || len > MAX_ITEMS as f64 {
         return Ok(None);
     }
     let mut out = Vec::with_capacity(len as usize);

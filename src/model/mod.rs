@@ -5,7 +5,8 @@
 //! - `serialize_input` validates an input object against the operation's input shape while it
 //!   writes the JSON request body: only modeled members, timestamps as epoch seconds.
 //! - `parse_output` parses a response body and rebuilds it along the output shape: `null` members
-//!   are dropped, timestamps become `Date`, unknown members are dropped, nothing else is checked.
+//!   are dropped, timestamps become `Date`, unknown members are dropped, and each member's JSON
+//!   type is checked against the model (not its patterns or limits: outputs are the service's).
 //!
 //! String lengths are counted in Unicode code points (as the service counts them), not in UTF-16
 //! code units. Patterns are ECMAScript regular expressions with the `u` flag; one without anchors

@@ -39,13 +39,35 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[derive(Clone)]
 pub(crate) struct SigningKey(HmacSha256);
 
+/// The derivation's first step, HMAC("AWS4" + secret, date): what the cache knows a secret by,
+/// so that it keeps no copy of the secret itself.
+fn date_key(secret: &str, date: &str) -> [u8; 32] {
+    let mut k = Vec::with_capacity(secret.len() + 4);
+    k.extend_from_slice(b"AWS4");
+    k.extend_from_slice(secret.as_bytes());
+    let date_key = hmac_sha256(&k, date.as_bytes());
+    super::wipe(&mut k);
+    scrub_stack();
+    date_key
+}
+
+/// Overwrites the stack just below the caller's frame, where the HMAC above left the padded key
+/// block (the hmac crate copies the key there in the clear before masking it).
+#[inline(never)]
+fn scrub_stack() {
+    let mut area = [0xffu8; 1024];
+    super::wipe(&mut area);
+    core::hint::black_box(&area);
+}
+
 impl SigningKey {
+    #[cfg(test)]
     pub(crate) fn derive(secret: &str, date: &str, region: &str, service: &str) -> Self {
-        let mut k = Vec::with_capacity(secret.len() + 4);
-        k.extend_from_slice(b"AWS4");
-        k.extend_from_slice(secret.as_bytes());
-        let k = hmac_sha256(&k, date.as_bytes());
-        let k = hmac_sha256(&k, region.as_bytes());
+        Self::from_date_key(&date_key(secret, date), region, service)
+    }
+
+    fn from_date_key(date_key: &[u8; 32], region: &str, service: &str) -> Self {
+        let k = hmac_sha256(date_key, region.as_bytes());
         let k = hmac_sha256(&k, service.as_bytes());
         SigningKey(keyed(&hmac_sha256(&k, b"aws4_request")))
     }
@@ -59,8 +81,9 @@ impl SigningKey {
 }
 
 struct Entry {
-    /// Kept, like the credentials themselves, only in memory; never printed (no `Debug`).
-    secret: String,
+    /// Stands for the secret and the date.
+    date_key: [u8; 32],
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // read by `forget`
     date: String,
     region: String,
     service: String,
@@ -85,21 +108,14 @@ impl SigningKeyCache {
 
     /// The signing key of the scope, derived on first use.
     pub(crate) fn key(&mut self, secret: &str, date: &str, region: &str, service: &str) -> SigningKey {
-        let hit = self
-            .entries
-            .iter()
-            .find(|e| e.secret == secret && e.date == date && e.region == region && e.service == service);
+        let date_key = date_key(secret, date);
+        let hit = self.entries.iter().find(|e| e.date_key == date_key && e.region == region && e.service == service);
         if let Some(e) = hit {
             return e.key.clone();
         }
-        let key = SigningKey::derive(secret, date, region, service);
-        let entry = Entry {
-            secret: secret.into(),
-            date: date.into(),
-            region: region.into(),
-            service: service.into(),
-            key: key.clone(),
-        };
+        let key = SigningKey::from_date_key(&date_key, region, service);
+        let entry =
+            Entry { date_key, date: date.into(), region: region.into(), service: service.into(), key: key.clone() };
         if self.entries.len() < CACHE_SIZE {
             self.entries.push(entry);
         } else if let Some(slot) = self.entries.get_mut(self.next) {
@@ -107,6 +123,13 @@ impl SigningKeyCache {
             self.next = (self.next + 1) % CACHE_SIZE;
         }
         key
+    }
+
+    /// Drops the keys derived from `secret` (a client that held it was freed).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the clients are wasm-only
+    pub(crate) fn forget(&mut self, secret: &str) {
+        self.entries.retain(|e| date_key(secret, &e.date) != e.date_key);
+        self.next = 0;
     }
 
     pub fn len(&self) -> usize {
@@ -164,5 +187,18 @@ mod tests {
         assert_eq!(c.len(), CACHE_SIZE);
         assert_eq!(c.key("s", "20150830", "us-east-1", "svc").sign("data"), a);
         assert_ne!(c.key("s", "20150830", "us-east-1", "svc").sign("other"), a);
+    }
+
+    #[test]
+    fn forgetting_a_secret_drops_only_its_keys() {
+        let mut c = SigningKeyCache::new();
+        c.key("s", "20150830", "us-east-1", "svc");
+        c.key("s", "20150831", "us-west-2", "svc");
+        c.key("t", "20150830", "us-east-1", "svc");
+        c.forget("s");
+        assert_eq!(c.len(), 1);
+        let direct = SigningKey::derive("t", "20150830", "us-east-1", "svc").sign("data");
+        assert_eq!(c.key("t", "20150830", "us-east-1", "svc").sign("data"), direct);
+        assert_eq!(c.len(), 1);
     }
 }

@@ -31,6 +31,28 @@ pub struct Credentials {
     pub session_token: Option<String>,
 }
 
+/// Overwrites a secret's bytes before its memory goes back to the allocator (volatile, so the
+/// writes are not optimized away as dead).
+pub(crate) fn wipe(bytes: &mut [u8]) {
+    for b in bytes {
+        // SAFETY: `b` is a valid, exclusive reference.
+        unsafe { core::ptr::write_volatile(b, 0) };
+    }
+}
+
+/// The secret and the token do not outlive the credentials in memory.
+impl Drop for Credentials {
+    fn drop(&mut self) {
+        // SAFETY: zero bytes keep the strings valid UTF-8.
+        unsafe {
+            wipe(self.secret_access_key.as_mut_vec());
+            if let Some(t) = &mut self.session_token {
+                wipe(t.as_mut_vec());
+            }
+        }
+    }
+}
+
 impl Credentials {
     /// The session token, when there is a non-empty one.
     fn token(&self) -> Option<&str> {
