@@ -89,7 +89,11 @@ impl Meta {
 
 /// A rejected call: an `Error` named `name`, with `$fault` and `$metadata`.
 pub(crate) fn call_error(name: &str, message: &str, fault: &str, meta: &Meta) -> JsValue {
-    let e = error(name, message);
+    with_call_fields(error(name, message), fault, meta)
+}
+
+/// `e` with the `$fault` and `$metadata` every call error has.
+fn with_call_fields(e: JsValue, fault: &str, meta: &Meta) -> JsValue {
     set(e.unchecked_ref(), "$fault", &JsValue::from_str(fault));
     set(e.unchecked_ref(), "$metadata", &meta.to_js());
     e
@@ -148,20 +152,6 @@ impl Provider {
         let expires = Fields::of(value, "credentials").and_then(|c| c.date_ms("expiration")).map_err(failed)?;
         self.cached.set(Some((creds.clone(), expires)));
         Ok(creds)
-    }
-}
-
-/// A freed client leaves no key derived from its secret behind (the credentials themselves are
-/// wiped as they drop).
-impl Drop for Inner {
-    fn drop(&mut self) {
-        let secret = match &self.credentials {
-            CredentialSource::Static(c) => Some(c.clone()),
-            CredentialSource::Provider(p) => peek(&p.cached).map(|(c, _)| c),
-        };
-        if let Some(c) = secret {
-            with_keys(|keys| keys.forget(&c.secret_access_key));
-        }
     }
 }
 
@@ -230,6 +220,18 @@ impl Inner {
             skew_ms: Cell::new(0.0),
             stun,
         })
+    }
+
+    /// Drops the keys derived from this client's secret (its credentials are wiped as they drop).
+    fn forget_keys(&self) {
+        match &self.credentials {
+            CredentialSource::Static(c) => with_keys(|keys| keys.forget(&c.secret_access_key)),
+            CredentialSource::Provider(p) => {
+                if let Some((c, _)) = peek(&p.cached) {
+                    with_keys(|keys| keys.forget(&c.secret_access_key));
+                }
+            }
+        }
     }
 
     /// The current time corrected by the skew learnt from the service, epoch ms.
@@ -308,6 +310,8 @@ impl Inner {
             let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
             let sent =
                 transport::post(&url, &headers, &body_js, self.timeout_ms, self.max_response_bytes, signal.as_ref());
+            let no_response =
+                || protocol::next_step(AttemptError::NoResponse, meta.attempts, self.max_attempts, clock_corrected);
             let (err, next) = match sent.await {
                 Err(Failure::Aborted) => return Err(aborted(&meta)),
                 Err(Failure::TooLarge) => {
@@ -316,29 +320,15 @@ impl Inner {
                     m.push(')');
                     return Err(call_error("ResponseTooLargeError", &m, "client", &meta));
                 }
-                Err(failure) => {
-                    let err = match failure {
-                        Failure::Network(m) => call_error("NetworkError", &m, "client", &meta),
-                        Failure::Timeout { headers } => {
-                            let mut m = String::from(if headers {
-                                "the response body did not arrive within the request timeout for "
-                            } else {
-                                "no response within the request timeout for "
-                            });
-                            m.push_str(op.name);
-                            call_error("TimeoutError", &m, "client", &meta)
-                        }
-                        _ => aborted(&meta),
-                    };
-                    (
-                        err,
-                        protocol::next_step(
-                            AttemptError::NoResponse,
-                            meta.attempts,
-                            self.max_attempts,
-                            clock_corrected,
-                        ),
-                    )
+                Err(Failure::Network(m)) => (call_error("NetworkError", &m, "client", &meta), no_response()),
+                Err(Failure::Timeout { headers }) => {
+                    let mut m = String::from(if headers {
+                        "the response body did not arrive within the request timeout for "
+                    } else {
+                        "no response within the request timeout for "
+                    });
+                    m.push_str(op.name);
+                    (call_error("TimeoutError", &m, "client", &meta), no_response())
                 }
                 Ok(response) => {
                     meta.status = Some(response.status);
@@ -447,9 +437,7 @@ pub(crate) fn abort_signal(options: &JsValue) -> Result<Option<AbortSignal>, JsV
 
 /// An input error of a call, as a rejection: `$fault` and `$metadata` like every call error.
 pub(crate) fn input_rejection(e: JsValue) -> Promise {
-    set(e.unchecked_ref(), "$fault", &JsValue::from_str("client"));
-    set(e.unchecked_ref(), "$metadata", &Meta::NONE.to_js());
-    Promise::reject(&e)
+    Promise::reject(&with_call_fields(e, "client", &Meta::NONE))
 }
 
 /// Starts a call: validates and serializes `input` now (so a bad input is refused before any
@@ -504,6 +492,20 @@ impl KinesisVideoClient {
     #[wasm_bindgen(js_name = __call)]
     pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
         call(&self.inner, index, input, options)
+    }
+}
+
+/// A freed client leaves no key derived from its secret behind. (Here, not on `Inner`: the
+/// data-plane `Inner` that `connectSignaling` makes shares its parent's credentials.)
+impl Drop for KinesisVideoClient {
+    fn drop(&mut self) {
+        self.inner.forget_keys();
+    }
+}
+
+impl Drop for KinesisVideoSignalingClient {
+    fn drop(&mut self) {
+        self.inner.forget_keys();
     }
 }
 

@@ -70,11 +70,16 @@ pub fn get(obj: &JsValue, key: &'static str) -> JsValue {
     read(obj, key).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The error for a field whose read threw: a `TypeError` naming it, the exception as `cause`.
-pub fn unreadable(path: &str, cause: &JsValue) -> JsValue {
+/// What is wrong with a field whose read threw `cause`.
+pub fn unreadable_problem(cause: &JsValue) -> String {
     let mut problem = String::from("could not be read: ");
     problem.push_str(&error_message(cause));
-    let e = type_error(path, &problem);
+    problem
+}
+
+/// The error for a field whose read threw: a `TypeError` naming it, the exception as `cause`.
+pub fn unreadable(path: &str, cause: &JsValue) -> JsValue {
+    let e = type_error(path, &unreadable_problem(cause));
     let _ = Reflect::set(&e, &JsValue::from_str("cause"), cause);
     e
 }

@@ -10,4 +10,4 @@ pub mod signer;
 mod transport;
 
 // The model's interpreter builds JS objects the same way.
-pub(crate) use convert::{array_items, error_message, is_absent, put};
+pub(crate) use convert::{array_items, is_absent, put, unreadable_problem};

@@ -6,7 +6,7 @@ use super::{
     ValidationError, ENUM_VALUES, PATTERNS,
 };
 use crate::js::bindings::{date_ms, is_array, own_keys};
-use crate::js::{array_items, error_message, is_absent, put};
+use crate::js::{array_items, is_absent, put, unreadable_problem};
 use crate::prelude::*;
 use crate::text::push_int;
 use js_sys::{Array, Date, JsString, Math, Object, Reflect, RegExp, JSON};
@@ -128,7 +128,7 @@ pub(super) struct Writer {
 impl Writer {
     /// The error at the current path for a read of the caller's input that threw.
     fn unreadable(&self, e: &JsValue) -> ValidationError {
-        fail(&self.path, &["could not be read: ", &error_message(e)])
+        fail(&self.path, &[&unreadable_problem(e)])
     }
 
     /// A non-null, non-array object (a revoked Proxy makes the check throw).
