@@ -102,7 +102,7 @@ const CASES = [
     "a response that never comes (for 10 s)",
     () => [{ delayMs: 10_000 }],
     { name: "TimeoutError", fault: "client", attempts: 3 },
-    "the AWS SDK's requestTimeout (a socket idle timer) does not end the wait: it gets the late answer",
+    "the AWS SDK's requestTimeout only logs a warning by default: it waits and gets the late answer",
   ],
   [
     "a body that drips",
