@@ -71,9 +71,10 @@ test-wasm: setup
 test-node: pkg
 	node --test --test-concurrency=1 tests/
 
-## fuzz: a long seeded run of the hostile-input fuzzer (`make test` runs 10,000 calls);
-## FUZZ_CALLS and FUZZ_SEED choose the run
+## fuzz: long runs of the fuzzers (`make test` runs short ones): the native parser properties
+## (FUZZ_CASES per property) and the hostile-input calls (FUZZ_CALLS, FUZZ_SEED)
 fuzz: pkg
+	FUZZ_CASES=$${FUZZ_CASES:-200000} cargo test --release --test parsers_fuzz
 	FUZZ_CALLS=$${FUZZ_CALLS:-300000} node --test tests/node/fuzz-inputs.test.mjs
 
 ## bench: package size, call overhead and cold start, and signing speed, against the reference SDKs

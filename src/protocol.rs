@@ -128,8 +128,10 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
     let month = b.get(8..11)?;
     let m = (0..12).position(|k| MONTHS.get(k * 3..k * 3 + 3) == Some(month))? as i64 + 1;
     let (day, year, h, mi, se) = (num(5, 2)?, num(12, 4)?, num(17, 2)?, num(20, 2)?, num(23, 2)?);
-    if !(1..=31).contains(&day) || h > 23 || mi > 59 || se > 60 || b.get(19) != Some(&b':') || b.get(22) != Some(&b':')
-    {
+    // Before 1970 is no server's clock; it would only feed a nonsense skew correction.
+    let date_ok = year >= 1970 && (1..=31).contains(&day);
+    let time_ok = h <= 23 && mi <= 59 && se <= 60 && b.get(19) == Some(&b':') && b.get(22) == Some(&b':');
+    if !date_ok || !time_ok {
         return None;
     }
     let days = crate::sigv4::days_from_civil(year, m, day);
@@ -253,6 +255,7 @@ mod tests {
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
         assert_eq!(parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT"), Some(1_440_938_160_000.0));
         assert_eq!(parse_http_date("garbage"), None);
+        assert_eq!(parse_http_date("Mon, 01 Jan 0000 00:00:00 GMT"), None);
         assert_eq!(parse_http_date("Wed, 25 Foo 2026 21:54:43 GMT"), None);
     }
 

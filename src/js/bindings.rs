@@ -44,6 +44,16 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
     pub fn promise_resolve(v: &JsValue) -> Result<js_sys::Promise, JsValue>;
 
+    /// A WHATWG URL, parsed as `fetch` will parse the request's.
+    #[wasm_bindgen(js_name = URL)]
+    type WebUrl;
+
+    #[wasm_bindgen(catch, constructor, js_class = "URL")]
+    fn new(url: &str) -> Result<WebUrl, JsValue>;
+
+    #[wasm_bindgen(method, getter)]
+    fn href(this: &WebUrl) -> alloc::string::String;
+
     /// A `Uint8Array` the package made: its length and contents are read without caller code.
     #[wasm_bindgen(js_name = Uint8Array)]
     type OwnBytes;
@@ -61,6 +71,13 @@ extern "C" {
     /// `assert_eq!` on the lengths, which keeps panic formatting in the module.
     #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
     fn copy_to_slice(dst: &mut [u8], src: &OwnBytes);
+}
+
+/// `url` as `fetch` will send it: host lowercased, numeric hosts and ports in their usual form,
+/// the path percent-encoded and its dot segments resolved. A signature must cover that form,
+/// not the one the caller wrote. `None` when it is no URL at all.
+pub fn url_as_sent(url: &str) -> Option<alloc::string::String> {
+    WebUrl::new(url).ok().map(|u| u.href())
 }
 
 /// The bytes of a `Uint8Array` or `ArrayBuffer` (the caller checks which), at most `max`:

@@ -3,6 +3,7 @@
 //! validate + serialize (sync) → credentials → sign → fetch → parse → typed output or error,
 //! with standard-mode retries, per-attempt timeouts, abort and clock-skew correction.
 
+use super::bindings;
 use super::convert::*;
 use super::signer::{now_ms, with_keys};
 use super::transport::{self, Failure, HttpResponse};
@@ -189,10 +190,10 @@ impl Inner {
                     endpoint: custom.as_deref(),
                 };
                 let url = crate::endpoint::resolve(&params).map_err(|e| type_error("config.endpoint", e.message()))?;
-                protocol::normalize_endpoint(&url)
+                endpoint_as_sent(&url)
             }
             Service::Signaling => match custom {
-                Some(url) => protocol::normalize_endpoint(&url),
+                Some(url) => endpoint_as_sent(&url),
                 None => Err("endpoint: the channel's HTTPS ResourceEndpoint is required"),
             },
         }
@@ -244,7 +245,7 @@ impl Inner {
         Ok(Inner {
             service: Service::Signaling,
             region: self.region.clone(),
-            endpoint: protocol::normalize_endpoint(endpoint)?,
+            endpoint: endpoint_as_sent(endpoint)?,
             max_attempts: self.max_attempts,
             timeout_ms: self.timeout_ms,
             max_response_bytes: self.max_response_bytes,
@@ -531,4 +532,10 @@ impl KinesisVideoSignalingClient {
     pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
         call(&self.inner, index, input, options)
     }
+}
+
+/// A configured endpoint, checked, in the form `fetch` will send (see `url_as_sent`).
+fn endpoint_as_sent(url: &str) -> Result<String, &'static str> {
+    let as_sent = bindings::url_as_sent(url).ok_or("endpoint: must be an absolute http(s) URL")?;
+    protocol::normalize_endpoint(&as_sent)
 }

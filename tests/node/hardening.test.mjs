@@ -15,6 +15,7 @@ import {
 } from "../../pkg/node.js";
 import { rejection } from "./support/rejection.mjs";
 import { startFaultServer, json } from "./support/fault-server.mjs";
+import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 
 const T = { timeout: 60_000 };
 const CREDS = { accessKeyId: "AKIDHARDENING0000000", secretAccessKey: "hardening-secret" };
@@ -296,6 +297,33 @@ describe("client settings are checked at construction", () => {
       assert.equal(e2.name, "TypeError");
     });
   }
+});
+
+describe("endpoints written other than as fetch sends them", () => {
+  // Found by the native URL fuzzer: fetch lowercases the host, rewrites numeric hosts and ports
+  // and resolves dot segments, so a signature over the endpoint as written did not match.
+  let kvs;
+  before(async () => {
+    kvs = await startLocalEndpoint({ activationDelayMs: 0 });
+  });
+  after(() => kvs.close());
+  const forms = (port) => [
+    `http://LOCALHOST:${port}`,
+    `HTTP://LocalHost:${port}/`,
+    `http://2130706433:${port}`,
+    `http://0x7f.1:${port}`,
+    `http://127.0.0.1:0${port}`,
+    `http://127.0.0.1:${port}/a/..`,
+  ];
+  test("each is signed as it is sent, and the signature-checking endpoint accepts it", T, async () => {
+    const port = new URL(kvs.url).port;
+    for (const endpoint of forms(port)) {
+      const c = new KinesisVideoClient({ region: "us-east-1", endpoint, maxAttempts: 1, credentials: { accessKeyId: kvs.accessKeyId, secretAccessKey: kvs.secretAccessKey } });
+      const out = await c.listStreams({});
+      assert.ok(Array.isArray(out.StreamInfoList), endpoint);
+      assert.match(c.endpoint, /^http:\/\/(localhost|127\.0\.0\.1):\d+$/, endpoint);
+    }
+  });
 });
 
 describe("slow and large responses", () => {
