@@ -402,7 +402,9 @@ fn describe_error(op: &Operation, response: &HttpResponse) -> DescribedError {
     let name = protocol::error_name(header.as_deref(), text("code").as_deref(), text("__type").as_deref())
         .unwrap_or_else(|| String::from("UnknownError"));
     let capital = text("Message");
-    let message = text("message").or_else(|| capital.clone()).unwrap_or_else(|| {
+    // An empty message says nothing: the next one, or the status, does.
+    let said = |m: &Option<String>| m.as_ref().filter(|m| !m.trim_ascii().is_empty()).cloned();
+    let message = said(&text("message")).or_else(|| said(&capital)).unwrap_or_else(|| {
         let mut m = String::from("HTTP ");
         crate::text::push_uint(&mut m, u64::from(response.status));
         m.push_str(if is_redirect(response.status) {

@@ -299,6 +299,18 @@ describe("client settings are checked at construction", () => {
   }
 });
 
+test("an error whose message is blank says its status instead (found by the response fuzzer)", T, async () => {
+  const s = await startFaultServer([json(400, { message: " ", Message: "" }, { "x-amzn-ErrorType": "ResourceInUseException" })]);
+  try {
+    const c = new KinesisVideoClient({ region: "us-east-1", credentials: CREDS, endpoint: s.url });
+    const e = await rejection(c.describeStream({ StreamName: "s" }));
+    assert.equal(e.name, "ResourceInUseException");
+    assert.equal(e.message, "HTTP 400 error");
+  } finally {
+    await s.close();
+  }
+});
+
 describe("endpoints written other than as fetch sends them", () => {
   // Found by the native URL fuzzer: fetch lowercases the host, rewrites numeric hosts and ports
   // and resolves dot segments, so a signature over the endpoint as written did not match.
