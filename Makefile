@@ -72,11 +72,11 @@ test-node: pkg
 	node --test --test-concurrency=1 tests/
 
 ## fuzz: long runs of the fuzzers (`make test` runs short ones): the native parser properties
-## (FUZZ_CASES per property), hostile-input calls (FUZZ_CALLS) and generated responses
+## (FUZZ_CASES per property), hostile-input calls in Node and Chromium (FUZZ_CALLS) and generated responses
 ## (FUZZ_RESPONSES); FUZZ_SEED seeds the last two
 fuzz: pkg
 	FUZZ_CASES=$${FUZZ_CASES:-200000} cargo test --release --test parsers_fuzz
-	FUZZ_CALLS=$${FUZZ_CALLS:-300000} node --test tests/node/fuzz-inputs.test.mjs
+	FUZZ_CALLS=$${FUZZ_CALLS:-300000} node --test --test-concurrency=1 tests/node/fuzz-inputs.test.mjs tests/browser/fuzz-inputs.test.mjs
 	FUZZ_RESPONSES=$${FUZZ_RESPONSES:-100000} node --test tests/node/fuzz-responses.test.mjs
 
 ## bench: package size, call overhead and cold start, and signing speed, against the reference SDKs

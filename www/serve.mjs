@@ -5,7 +5,7 @@ import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalEndpoint } from "../tests/local-endpoint/server.mjs";
+import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, startLocalEndpoint } from "../tests/local-endpoint/server.mjs";
 
 const WWW = dirname(fileURLToPath(import.meta.url));
 const PKG = join(WWW, "..", "pkg");
@@ -55,8 +55,14 @@ function send(res, status, body, type = "text/plain; charset=utf-8") {
  * @param {number} [options.activationDelayMs] how long new resources stay CREATING (the endpoint's default if absent)
  * @param {string} [options.region="us-west-2"] the region the page starts with
  */
-export async function startDemo({ port = 8080, kvsPort = 4567, activationDelayMs, region = "us-west-2" } = {}) {
-  const kvs = await startLocalEndpoint({ port: kvsPort, ...(activationDelayMs === undefined ? {} : { activationDelayMs }) });
+// `credentials` ({ accessKeyId: secretAccessKey, ... }) adds keys the local endpoint accepts
+// beside its own (tests use marked ones); /config.json always offers the local endpoint's own.
+export async function startDemo({ port = 8080, kvsPort = 4567, activationDelayMs, region = "us-west-2", credentials } = {}) {
+  const kvs = await startLocalEndpoint({
+    port: kvsPort,
+    ...(activationDelayMs === undefined ? {} : { activationDelayMs }),
+    ...(credentials ? { credentials: { [LOCAL_ACCESS_KEY_ID]: LOCAL_SECRET_ACCESS_KEY, ...credentials } } : {}),
+  });
   const config = JSON.stringify({
     endpoint: kvs.url,
     region,
