@@ -68,6 +68,7 @@ describe("the package in Chromium", () => {
       assert.ok(!text.includes(TOKEN), `the session token leaked through ${where}: ${text.slice(0, 200)}`);
     }
     assert.ok(result.surfaces.length > 60, `${result.surfaces.length} surfaces checked`);
+    console.log(`${result.surfaces.length} surfaces checked in the page`);
     // Every path was taken: successes, service errors, client errors.
     assert.deepEqual(result.names, EXPECTED_NAMES);
     assert.equal(result.tokenWhereSigV4PutsIt, true);

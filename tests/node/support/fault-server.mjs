@@ -8,7 +8,9 @@
 import { createServer } from "node:http";
 import { listenOnLoopback } from "../../support/loopback.mjs";
 
-const CORS = { "Access-Control-Allow-Origin": "*" };
+// CORS as the service answers a page: any origin, every response header readable (the error
+// type and Date included). `*` in Allow-Headers does not cover Authorization: it is named.
+const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "*" };
 
 /** A JSON body with the headers the service sends. */
 export function json(status, body, headers = {}) {
@@ -112,7 +114,7 @@ export async function startFaultServer(script = [json(200, {})]) {
       receivedAt: Date.now(),
     };
     if (req.method === "OPTIONS") {
-      res.writeHead(204, { ...CORS, "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "*" });
+      res.writeHead(204, { ...CORS, "Access-Control-Allow-Methods": "POST", "Access-Control-Allow-Headers": "*, authorization" });
       res.end();
       return;
     }
