@@ -65,11 +65,11 @@ function slope(ys) {
   return num / den;
 }
 
-/** Runs the rounds for one client; `measure` gives { wasm, heap } after a full GC. */
-async function rounds(name, call, context, concurrency, runOne, measure) {
+/** Runs the rounds, `runOne(round)` each; `measure` gives { wasm, heap } after a full GC. */
+async function rounds(name, runOne, measure) {
   const out = [];
   for (let r = 1; r <= ROUNDS; r++) {
-    const result = await runOne(call, context, r, concurrency);
+    const result = await runOne(r);
     assert.equal(result.failed, 0, `${name} round ${r}: ${result.failed} calls failed: ${result.failures.join("; ")}`);
     out.push({ ...result, ...(measure ? await measure() : {}) });
   }
@@ -119,11 +119,13 @@ describe("load", () => {
       gc();
       return { wasm: memory.buffer.byteLength, heap: process.memoryUsage().heapUsed };
     };
-    const oursResults = await rounds("ours", ours, await prepare(ours, "node-ours"), NODE_CONCURRENCY, runRound, measure);
+    const oursContext = await prepare(ours, "node-ours");
+    const oursResults = await rounds("ours", (r) => runRound(ours, oursContext, r, NODE_CONCURRENCY), measure);
     const perRound = checkFlat("Node", oursResults);
 
     const theirs = sdkApi(new sdk.KinesisVideoClient(config), sdk);
-    const sdkResults = await rounds("AWS SDK", theirs, await prepare(theirs, "node-sdk"), NODE_CONCURRENCY, runRound);
+    const sdkContext = await prepare(theirs, "node-sdk");
+    const sdkResults = await rounds("AWS SDK", (r) => runRound(theirs, sdkContext, r, NODE_CONCURRENCY));
     report("Node", NODE_CONCURRENCY, oursResults, sdkResults, perRound);
   });
 
@@ -177,10 +179,10 @@ describe("load", () => {
         const { usedSize } = await cdp.send("Runtime.getHeapUsage");
         return { wasm: await page.evaluate(() => window.wasmBytes()), heap: usedSize };
       };
-      const inPage = (side) => (_call, _context, r, n) => page.evaluate(([s, round, c]) => window.round(s, round, c), [side, r, n]);
-      const oursResults = await rounds("ours", null, null, BROWSER_CONCURRENCY, inPage("ours"), measure);
+      const inPage = (side) => (r) => page.evaluate(([s, round, c]) => window.round(s, round, c), [side, r, BROWSER_CONCURRENCY]);
+      const oursResults = await rounds("ours", inPage("ours"), measure);
       const perRound = checkFlat("Chromium", oursResults);
-      const sdkResults = await rounds("AWS SDK", null, null, BROWSER_CONCURRENCY, inPage("sdk"));
+      const sdkResults = await rounds("AWS SDK", inPage("sdk"));
       report("Chromium", BROWSER_CONCURRENCY, oursResults, sdkResults, perRound);
       assert.deepEqual(problems, []);
     } finally {

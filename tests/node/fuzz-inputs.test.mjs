@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import * as pkg from "../../pkg/node.js";
+import { collectUncaught } from "./support/uncaught.mjs";
 import { startFaultServer, json } from "./support/fault-server.mjs";
 import { fuzzInputs } from "../support/fuzz-inputs-core.mjs";
 
@@ -12,16 +13,13 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const CREDS = { accessKeyId: "AKIDFUZZ000000000000", secretAccessKey: "fuzz-secret" };
 
 let server;
-const uncaught = [];
-const onUncaught = (e) => uncaught.push(e);
+let uncaught;
 before(async () => {
   server = await startFaultServer([json(200, { StreamInfo: { StreamName: "s", Status: "ACTIVE" } })]);
-  process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onUncaught);
+  uncaught = collectUncaught();
 });
 after(async () => {
-  process.off("uncaughtException", onUncaught);
-  process.off("unhandledRejection", onUncaught);
+  uncaught.stop();
   await server.close();
 });
 
@@ -29,5 +27,5 @@ test(`${CALLS} generated hostile calls (FUZZ_SEED=${SEED})`, { timeout: 30 * 60_
   const problems = await fuzzInputs(pkg, { calls: CALLS, seed: SEED, endpoint: server.url, credentials: CREDS });
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
-  assert.deepEqual(uncaught.map((e) => String(e?.stack ?? e)), [], "uncaught exceptions or unhandled rejections");
+  assert.deepEqual(uncaught.texts(), [], "uncaught exceptions or unhandled rejections");
 });

@@ -8,23 +8,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import * as pkg from "../../pkg/node.js";
+import { collectUncaught } from "./support/uncaught.mjs";
 import { startFaultServer } from "./support/fault-server.mjs";
 import { MODELS, EXAMPLES, operationsOf, generateValue } from "./support/client-model.mjs";
+import { mulberry32 } from "../support/fuzz-inputs-core.mjs";
 
 const CALLS = Number(process.env.FUZZ_RESPONSES ?? 5_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const CREDS = { accessKeyId: "AKIDFUZZ000000000000", secretAccessKey: "fuzz-secret" };
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(SEED);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 
@@ -217,19 +209,16 @@ function errorName(headers, text) {
 
 let server;
 let answer;
-const uncaught = [];
-const onUncaught = (e) => uncaught.push(e);
+let uncaught;
 before(async () => {
   server = await startFaultServer([(request, res) => {
     res.writeHead(answer.status, { "x-amzn-RequestId": "fuzz", ...answer.headers });
     res.end(answer.body);
   }]);
-  process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onUncaught);
+  uncaught = collectUncaught();
 });
 after(async () => {
-  process.off("uncaughtException", onUncaught);
-  process.off("unhandledRejection", onUncaught);
+  uncaught.stop();
   await server.close();
 });
 
@@ -298,5 +287,5 @@ test(`${CALLS} generated responses (FUZZ_SEED=${SEED}) read as the model says`, 
   const signed = pkg.signRequest({ method: "POST", url: "https://kinesisvideo.us-east-1.amazonaws.com/" }, { credentials: CREDS, region: "us-east-1", service: "kinesisvideo" });
   assert.match(signed.headers.authorization, /^AWS4-HMAC-SHA256 /);
   await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(uncaught.map((e) => String(e?.stack ?? e)), [], "uncaught exceptions or unhandled rejections");
+  assert.deepEqual(uncaught.texts(), [], "uncaught exceptions or unhandled rejections");
 });

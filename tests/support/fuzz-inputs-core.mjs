@@ -78,24 +78,6 @@ const HOSTILE = [
   () => new AbortController(),
 ];
 
-
-/** A valid value with one member replaced, removed or added, or a hostile value outright. */
-function mutate(valid) {
-  const r = rand();
-  if (r < 0.2 || valid === null || typeof valid !== "object") return hostile();
-  const out = Array.isArray(valid) ? [...valid] : { ...valid };
-  const keys = Object.keys(out);
-  if (r < 0.35 || keys.length === 0) {
-    out[pick(["extra", "__proto__", "constructor", "StreamName", "0"])] = hostile();
-  } else if (r < 0.45) {
-    delete out[pick(keys)];
-  } else {
-    const k = pick(keys);
-    out[k] = rand() < 0.3 ? mutate(out[k]) : hostile();
-  }
-  return out;
-}
-
 /**
  * Runs `calls` generated calls against `pkg` (the package's exports). `endpoint` must answer
  * describeStream({ StreamName: "s" }) with that stream, for `credentials`. Resolves to the list
