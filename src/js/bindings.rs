@@ -1,6 +1,5 @@
-//! The JS declarations web-sys and js-sys do not give, in one place: the globals every runtime
-//! has (browsers, Node, workerd), where web-sys only reaches them through `window`, and the
-//! reads of caller values that can run caller code.
+//! The JS declarations web-sys and js-sys do not give, in one place: the reads of caller values
+//! that can run caller code, and the runtime's `URL`.
 //!
 //! A getter, a Proxy trap or a revoked Proxy can throw inside any read of a caller's value. An
 //! exception that unwinds through wasm frames leaks the wasm stack, and after a thousand or so
@@ -13,16 +12,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (as gloo-net calls it): `window.fetch` does not exist in Node or workerd.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    pub fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
-
-    #[wasm_bindgen(js_name = setTimeout)]
-    pub fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    pub fn clear_timeout(id: &JsValue);
-
     /// `Array.isArray`: throws for a revoked Proxy.
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     pub fn is_array(v: &JsValue) -> Result<bool, JsValue>;

@@ -1,23 +1,24 @@
-//! `KinesisVideoClient` and `KinesisVideoSignalingClient`: config, credentials, and the one
-//! non-generic call path every operation shares:
-//! validate + serialize (sync) → credentials → sign → fetch → parse → typed output or error,
-//! with standard-mode retries, per-attempt timeouts, abort and clock-skew correction.
+//! `KinesisVideoClient` and `KinesisVideoSignalingClient`: config, credentials, and [`Call`], the
+//! decisions of one operation call.
+//!
+//! A call's waiting (for a credentials provider, for `fetch`, for a backoff delay, for the
+//! caller's abort signal) is done by a short JS loop, `npm/call.js`. After each step it asks the
+//! `Call` what comes next, so every decision is made here, synchronously:
+//! validate + serialize (`__start`) → sign (`request`) → the output, a retry delay, or the final
+//! error (`response` / `failure`), with standard-mode retries and clock-skew correction.
 
-use super::bindings;
 use super::convert::*;
 use super::signer::{now_ms, with_keys};
-use super::transport::{self, Failure, HttpResponse};
 use crate::model::{self, Operation, OperationId, Service};
 use crate::prelude::*;
 use crate::protocol::{self, AttemptError, Next};
 use crate::sigv4::{self, AmzDate, Credentials, SignableRequest, SigningParams, SigningSettings};
 use alloc::rc::Rc;
 use core::cell::Cell;
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, JsString, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
-use web_sys::AbortSignal;
+use web_sys::{AbortSignal, Headers};
 
 /// Credentials are refreshed this long before they expire.
 const REFRESH_MARGIN_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -27,13 +28,13 @@ const DEFAULT_MAX_RESPONSE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 /// A server clock further off than this is taken as the correct time for signing.
 const SKEW_THRESHOLD_MS: f64 = 4.0 * 60.0 * 1000.0;
 
-enum CredentialSource {
+pub(crate) enum CredentialSource {
     Static(Credentials),
     Provider(Provider),
 }
 
 /// A credentials provider function and what it last gave.
-struct Provider {
+pub(crate) struct Provider {
     function: Function,
     /// The last credentials and their expiry (epoch ms), if they have one.
     cached: Cell<Option<(Credentials, Option<f64>)>>,
@@ -48,19 +49,15 @@ pub(crate) struct Inner {
     endpoint: String,
     max_attempts: u32,
     timeout_ms: Option<f64>,
-    /// Longest response body taken, in UTF-16 units (bytes for JSON's ASCII).
+    /// Longest response body taken, in bytes.
     max_response_bytes: f64,
-    credentials: CredentialSource,
+    /// Shared with the data-plane clients `connectSignaling` makes from this one.
+    credentials: Rc<CredentialSource>,
     /// Server time minus local time, learnt from responses.
     skew_ms: Cell<f64>,
     /// The partition's STUN server for WebRTC; none with a custom endpoint (a local or test
     /// service hands out its own ICE servers).
     pub(crate) stun: Option<String>,
-}
-
-pub(crate) enum CredentialsFailure {
-    Aborted,
-    Failed(String),
 }
 
 /// `$metadata` of a call.
@@ -88,7 +85,7 @@ impl Meta {
     }
 }
 
-/// A rejected call: an `Error` named `name`, with `$fault` and `$metadata`.
+/// A failed call: an `Error` named `name`, with `$fault` and `$metadata`.
 pub(crate) fn call_error(name: &str, message: &str, fault: &str, meta: &Meta) -> JsValue {
     with_call_fields(error(name, message), fault, meta)
 }
@@ -100,16 +97,13 @@ fn with_call_fields(e: JsValue, fault: &str, meta: &Meta) -> JsValue {
     e
 }
 
-pub(crate) fn aborted(meta: &Meta) -> JsValue {
-    call_error("AbortError", "the call was aborted", "client", meta)
+/// An input error of a call: `$fault` and `$metadata` like every call error.
+pub(crate) fn input_error(e: JsValue) -> JsValue {
+    with_call_fields(e, "client", &Meta::NONE)
 }
 
-/// The rejection for credentials that could not be had.
-pub(crate) fn credentials_error(failure: CredentialsFailure) -> JsValue {
-    match failure {
-        CredentialsFailure::Aborted => aborted(&Meta::NONE),
-        CredentialsFailure::Failed(m) => call_error("CredentialsProviderError", &m, "client", &Meta::NONE),
-    }
+fn credentials_error(message: &str) -> JsValue {
+    call_error("CredentialsProviderError", message, "client", &Meta::NONE)
 }
 
 /// A copy of what `cell` holds. (A `Cell` cannot fail the way a `RefCell` borrow can.)
@@ -120,39 +114,76 @@ fn peek<T: Clone + Default>(cell: &Cell<T>) -> T {
 }
 
 impl Provider {
-    /// The cached credentials, or the provider call to wait for (started here unless one is
-    /// under way).
-    fn ready(&self) -> Result<Credentials, Promise> {
-        if let Some((c, expires)) = peek(&self.cached) {
+    /// `None` when the cached credentials are fresh; else the provider call to wait for
+    /// (started here unless one is under way).
+    fn refresh(&self) -> Option<Promise> {
+        if let Some((_, expires)) = peek(&self.cached) {
             if expires.is_none_or(|e| now_ms() + REFRESH_MARGIN_MS < e) {
-                return Ok(c);
+                return None;
             }
         }
         // A refresh left behind by an aborted caller is reused only while it is recent.
         if let Some((p, _)) = peek(&self.pending).filter(|(_, started)| now_ms() - started < REFRESH_MARGIN_MS) {
-            return Err(p);
+            return Some(p);
         }
         let p = match self.function.call0(&JsValue::UNDEFINED) {
             Ok(v) => super::bindings::promise_resolve(&v).unwrap_or_else(|e| Promise::reject(&e)),
             Err(e) => Promise::reject(&e),
         };
         self.pending.set(Some((p.clone(), now_ms())));
-        Err(p)
+        Some(p)
     }
 
     /// Checks and caches what the provider call gave.
-    fn refreshed(&self, result: Result<JsValue, JsValue>) -> Result<Credentials, CredentialsFailure> {
+    fn refreshed(&self, result: Result<JsValue, JsValue>) -> Result<(), JsValue> {
         self.pending.set(None);
-        let failed = |e: JsValue| CredentialsFailure::Failed(error_message(&e));
+        let failed = |e: JsValue| credentials_error(&error_message(&e));
         let value = result.map_err(|e| {
             let mut m = String::from("the credentials provider failed: ");
             m.push_str(&error_message(&e));
-            CredentialsFailure::Failed(m)
+            credentials_error(&m)
         })?;
         let creds = credentials(&value, "credentials provider result").map_err(failed)?;
         let expires = Fields::of(value, "credentials").and_then(|c| c.date_ms("expiration")).map_err(failed)?;
-        self.cached.set(Some((creds.clone(), expires)));
-        Ok(creds)
+        self.cached.set(Some((creds, expires)));
+        Ok(())
+    }
+}
+
+impl CredentialSource {
+    /// `None` when credentials are at hand; else the promise to await before [`Self::refreshed`].
+    fn refresh(&self) -> Option<Promise> {
+        match self {
+            CredentialSource::Static(_) => None,
+            CredentialSource::Provider(p) => p.refresh(),
+        }
+    }
+
+    /// Takes the settled provider promise that [`Self::refresh`] gave: `ok` says whether it
+    /// resolved. A failure is a `CredentialsProviderError`.
+    fn refreshed(&self, ok: bool, value: JsValue) -> Result<(), JsValue> {
+        match self {
+            CredentialSource::Static(_) => Ok(()),
+            CredentialSource::Provider(p) => p.refreshed(if ok { Ok(value) } else { Err(value) }),
+        }
+    }
+
+    /// The credentials to sign with now (after [`Self::refresh`] said they are at hand).
+    pub(crate) fn current(&self) -> Result<Credentials, JsValue> {
+        match self {
+            CredentialSource::Static(c) => Ok(c.clone()),
+            CredentialSource::Provider(p) => match peek(&p.cached) {
+                Some((c, _)) => Ok(c),
+                None => Err(credentials_error("the credentials provider has not given credentials yet")),
+            },
+        }
+    }
+
+    /// Drops the keys derived from this secret (the credentials are wiped as they drop).
+    fn forget_keys(&self) {
+        if let Ok(c) = self.current() {
+            with_keys(|keys| keys.forget(&c.secret_access_key));
+        }
     }
 }
 
@@ -217,22 +248,10 @@ impl Inner {
             max_attempts,
             timeout_ms,
             max_response_bytes,
-            credentials,
+            credentials: Rc::new(credentials),
             skew_ms: Cell::new(0.0),
             stun,
         })
-    }
-
-    /// Drops the keys derived from this client's secret (its credentials are wiped as they drop).
-    fn forget_keys(&self) {
-        match &self.credentials {
-            CredentialSource::Static(c) => with_keys(|keys| keys.forget(&c.secret_access_key)),
-            CredentialSource::Provider(p) => {
-                if let Some((c, _)) = peek(&p.cached) {
-                    with_keys(|keys| keys.forget(&c.secret_access_key));
-                }
-            }
-        }
     }
 
     /// The current time corrected by the skew learnt from the service, epoch ms.
@@ -240,8 +259,13 @@ impl Inner {
         now_ms() + self.skew_ms.get()
     }
 
-    /// A signaling-data-plane client for a channel's HTTPS endpoint, sharing this one's settings.
-    pub(crate) fn signaling(&self, endpoint: &str, credentials: Credentials) -> Result<Inner, &'static str> {
+    pub(crate) fn credentials(&self) -> &CredentialSource {
+        &self.credentials
+    }
+
+    /// A signaling-data-plane client for a channel's HTTPS endpoint, sharing this one's settings,
+    /// credentials and learnt clock skew.
+    pub(crate) fn signaling(&self, endpoint: &str) -> Result<Inner, &'static str> {
         Ok(Inner {
             service: Service::Signaling,
             region: self.region.clone(),
@@ -249,34 +273,19 @@ impl Inner {
             max_attempts: self.max_attempts,
             timeout_ms: self.timeout_ms,
             max_response_bytes: self.max_response_bytes,
-            credentials: CredentialSource::Static(credentials),
+            credentials: self.credentials.clone(),
             skew_ms: Cell::new(self.skew_ms.get()),
             stun: None,
         })
     }
 
-    /// Static credentials, or the provider's, cached until five minutes before they expire.
-    /// Concurrent callers share one provider call; `signal` ends the wait (not the provider).
-    pub(crate) async fn credentials(&self, signal: Option<&AbortSignal>) -> Result<Credentials, CredentialsFailure> {
-        let provider = match &self.credentials {
-            CredentialSource::Static(c) => return Ok(c.clone()),
-            CredentialSource::Provider(p) => p,
-        };
-        match provider.ready() {
-            Ok(creds) => Ok(creds),
-            Err(refresh) => match transport::unless_aborted(refresh, signal).await {
-                Some(result) => provider.refreshed(result),
-                None => Err(CredentialsFailure::Aborted),
-            },
-        }
-    }
-
     /// The headers to send with `body`: content type and SigV4's (fetch sets `host` itself).
-    fn sign(&self, url: &str, body: &str, creds: &Credentials) -> Result<Vec<(&'static str, String)>, JsValue> {
+    fn signed_headers(&self, url: &str, body: &str) -> Result<Object, JsValue> {
+        let creds = self.credentials.current()?;
         let headers = [("content-type", "application/json")];
         let req = SignableRequest { method: "POST", url, headers: &headers, body: body.as_bytes() };
         let params = SigningParams {
-            credentials: creds,
+            credentials: &creds,
             region: &self.region,
             service: "kinesisvideo",
             time: AmzDate::from_epoch_millis(self.now()),
@@ -284,103 +293,166 @@ impl Inner {
         };
         let signed = with_keys(|keys| sigv4::sign_headers(keys, &req, &params))
             .map_err(|e| type_error(&field("request", e.field.name()), e.problem.message()))?;
-        let mut all = Vec::with_capacity(signed.instructions.len() + 1);
-        all.push(("content-type", String::from("application/json")));
-        all.extend(signed.instructions);
-        Ok(all)
+        let out = Object::new();
+        set(&out, "content-type", &JsValue::from_str("application/json"));
+        for (name, value) in &signed.instructions {
+            set(&out, name, &JsValue::from_str(value));
+        }
+        Ok(out)
     }
 
-    /// Runs a call, retrying as `protocol::next_step` says.
-    async fn send(
-        &self,
-        op: &'static Operation,
-        body: String,
-        signal: Option<AbortSignal>,
-    ) -> Result<JsValue, JsValue> {
-        let mut meta = Meta::NONE;
-        if signal.as_ref().is_some_and(transport::is_aborted) {
-            return Err(aborted(&meta));
+    /// Learns the clock skew from a response's `Date` (epoch ms), when it is far off.
+    fn learn_skew(&self, server_ms: f64) {
+        let skew = server_ms - now_ms();
+        if (skew - self.skew_ms.get()).abs() > SKEW_THRESHOLD_MS {
+            self.skew_ms.set(skew);
         }
-        let creds = self.credentials(signal.as_ref()).await.map_err(credentials_error)?;
-        let url = protocol::join_url(&self.endpoint, &op.uri());
-        let body_js = JsValue::from_str(&body);
-        let mut clock_corrected = false;
-        loop {
-            meta.attempts += 1;
-            let headers = self.sign(&url, &body, &creds)?;
-            let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let sent =
-                transport::post(&url, &headers, &body_js, self.timeout_ms, self.max_response_bytes, signal.as_ref());
-            let no_response =
-                || protocol::next_step(AttemptError::NoResponse, meta.attempts, self.max_attempts, clock_corrected);
-            let (err, next) = match sent.await {
-                Err(Failure::Aborted) => return Err(aborted(&meta)),
-                Err(Failure::TooLarge) => {
-                    let mut m = String::from("the response body is larger than maxResponseBytes (");
-                    crate::text::push_uint(&mut m, self.max_response_bytes as u64);
-                    m.push(')');
-                    return Err(call_error("ResponseTooLargeError", &m, "client", &meta));
+    }
+
+    /// Validates and serializes `input` now (so a bad input is refused before any request, and
+    /// later changes to the caller's object do not matter) and returns the call to run.
+    pub(crate) fn start(self: &Rc<Self>, index: usize, input: &JsValue, options: &JsValue) -> Result<Call, JsValue> {
+        let op = match OperationId::from_index(index).map(OperationId::operation) {
+            Some(op) if op.service == self.service => op,
+            _ => return Err(error("TypeError", "unknown operation for this client")),
+        };
+        let signal = abort_signal(options).map_err(input_error)?;
+        let body = model::serialize_input(op, input)
+            .map_err(|e| call_error("ValidationError", &e.message, "client", &Meta::NONE))?;
+        Ok(Call {
+            inner: self.clone(),
+            op,
+            url: protocol::join_url(&self.endpoint, &op.uri()),
+            body_js: JsValue::from_str(&body),
+            body,
+            signal,
+            meta: Meta::NONE,
+            clock_corrected: false,
+            delay: 0.0,
+        })
+    }
+}
+
+/// One operation call: what to send, and what to do with what came back. Made by a client's
+/// `__start`, run by `npm/call.js`.
+#[wasm_bindgen]
+pub struct Call {
+    inner: Rc<Inner>,
+    op: &'static Operation,
+    url: String,
+    body: String,
+    /// The body as the JS string fetch sends (made once for every attempt).
+    body_js: JsValue,
+    signal: Option<AbortSignal>,
+    meta: Meta,
+    clock_corrected: bool,
+    /// The backoff waited before the next attempt, counted in `$metadata` once it starts.
+    delay: f64,
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// The caller's `abortSignal`, if any.
+    #[wasm_bindgen(getter)]
+    pub fn signal(&self) -> Option<AbortSignal> {
+        self.signal.clone()
+    }
+
+    /// The next attempt's request, signed now: `{ url, headers, body, timeoutMs, maxResponseBytes }`.
+    pub fn request(&mut self) -> Result<JsValue, JsValue> {
+        self.meta.attempts += 1;
+        self.meta.total_delay += core::mem::take(&mut self.delay);
+        let headers = self.inner.signed_headers(&self.url, &self.body)?;
+        let r = Object::new();
+        set(&r, "url", &JsValue::from_str(&self.url));
+        set(&r, "headers", &headers);
+        set(&r, "body", &self.body_js);
+        if let Some(ms) = self.inner.timeout_ms {
+            set(&r, "timeoutMs", &JsValue::from_f64(ms));
+        }
+        set(&r, "maxResponseBytes", &JsValue::from_f64(self.inner.max_response_bytes));
+        Ok(r.into())
+    }
+
+    /// A response came: its output (with `$metadata`), or the delay in ms before the next
+    /// attempt; the final error is thrown.
+    pub fn response(&mut self, status: u16, headers: &Headers, body: &JsString) -> Result<JsValue, JsValue> {
+        let header = |name: &str| headers.get(name).ok().flatten();
+        self.meta.status = Some(status);
+        self.meta.request_id =
+            ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id"].iter().find_map(|h| header(h));
+        let server_ms = header("date").and_then(|d| protocol::parse_http_date(&d));
+        if let Some(server) = server_ms {
+            self.inner.learn_skew(server);
+        }
+        if (200..300).contains(&status) {
+            return match model::parse_output(self.op, body) {
+                Ok(out) => {
+                    set(out.unchecked_ref(), "$metadata", &self.meta.to_js());
+                    Ok(out)
                 }
-                Err(Failure::Network(m)) => (call_error("NetworkError", &m, "client", &meta), no_response()),
-                Err(Failure::Timeout { headers }) => {
-                    let mut m = String::from(if headers {
-                        "the response body did not arrive within the request timeout for "
-                    } else {
-                        "no response within the request timeout for "
-                    });
-                    m.push_str(op.name);
-                    (call_error("TimeoutError", &m, "client", &meta), no_response())
-                }
-                Ok(response) => {
-                    meta.status = Some(response.status);
-                    meta.request_id = ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id"]
-                        .iter()
-                        .find_map(|h| response.header(h));
-                    let server_ms = response.header("date").and_then(|d| protocol::parse_http_date(&d));
-                    if let Some(server) = server_ms {
-                        let skew = server - now_ms();
-                        if (skew - self.skew_ms.get()).abs() > SKEW_THRESHOLD_MS {
-                            self.skew_ms.set(skew);
-                        }
-                    }
-                    if (200..300).contains(&response.status) {
-                        return match model::parse_output(op, &response.body) {
-                            Ok(out) => {
-                                set(out.unchecked_ref(), "$metadata", &meta.to_js());
-                                Ok(out)
-                            }
-                            Err(m) => Err(call_error("DeserializationError", &m, "client", &meta)),
-                        };
-                    }
-                    let described = describe_error(op, &response);
-                    let attempt = AttemptError::Service {
-                        status: response.status,
-                        name: &described.name,
-                        message: &described.message,
-                    };
-                    let next = protocol::next_step(attempt, meta.attempts, self.max_attempts, clock_corrected);
-                    if next == Next::RetryWithCorrectedClock {
-                        if let Some(server) = server_ms {
-                            self.skew_ms.set(server - now_ms());
-                        }
-                    }
-                    let e = call_error(&described.name, &described.message, protocol::fault(response.status), &meta);
-                    if let Some(m) = described.modeled_message {
-                        set(e.unchecked_ref(), "Message", &JsValue::from_str(&m));
-                    }
-                    (e, next)
-                }
+                Err(m) => Err(call_error("DeserializationError", &m, "client", &self.meta)),
             };
-            match next {
-                Next::Fail => return Err(err),
-                Next::RetryWithCorrectedClock => clock_corrected = true,
-                Next::Retry => {
-                    let delay = protocol::backoff_ms(meta.attempts, js_sys::Math::random());
-                    if !transport::sleep(delay, signal.as_ref()).await {
-                        return Err(aborted(&meta));
-                    }
-                    meta.total_delay += delay;
-                }
+        }
+        let described = describe_error(self.op, status, header("x-amzn-errortype"), body);
+        let attempt = AttemptError::Service { status, name: &described.name, message: &described.message };
+        let next = protocol::next_step(attempt, self.meta.attempts, self.inner.max_attempts, self.clock_corrected);
+        if next == Next::RetryWithCorrectedClock {
+            if let Some(server) = server_ms {
+                self.inner.skew_ms.set(server - now_ms());
+            }
+        }
+        let e = call_error(&described.name, &described.message, protocol::fault(status), &self.meta);
+        if let Some(m) = described.modeled_message {
+            set(e.unchecked_ref(), "Message", &JsValue::from_str(&m));
+        }
+        self.retry(e, next).map(JsValue::from_f64)
+    }
+
+    /// No response: `how` is `"network"` (with the exception `cause`), `"timeout"` (no
+    /// headers within the request timeout), `"timeout-body"` (headers came, the body did not)
+    /// or `"too-large"`. Gives the delay before the next attempt; the final error is thrown.
+    pub fn failure(&mut self, how: &str, cause: &JsValue) -> Result<f64, JsValue> {
+        let e = match how {
+            "too-large" => {
+                let mut m = String::from("the response body is larger than maxResponseBytes (");
+                crate::text::push_uint(&mut m, self.inner.max_response_bytes as u64);
+                m.push(')');
+                return Err(call_error("ResponseTooLargeError", &m, "client", &self.meta));
+            }
+            "timeout" | "timeout-body" => {
+                let mut m = String::from(if how == "timeout" {
+                    "no response within the request timeout for "
+                } else {
+                    "the response body did not arrive within the request timeout for "
+                });
+                m.push_str(self.op.name);
+                call_error("TimeoutError", &m, "client", &self.meta)
+            }
+            _ => call_error("NetworkError", &error_message(cause), "client", &self.meta),
+        };
+        let next = protocol::next_step(AttemptError::NoResponse, self.meta.attempts, self.inner.max_attempts, false);
+        self.retry(e, next)
+    }
+
+    /// The error for a call the caller's signal aborted.
+    pub fn aborted(&self) -> JsValue {
+        call_error("AbortError", "the call was aborted", "client", &self.meta)
+    }
+}
+
+impl Call {
+    /// `e` when `next` says the call ends here; else the delay before the next attempt.
+    fn retry(&mut self, e: JsValue, next: Next) -> Result<f64, JsValue> {
+        match next {
+            Next::Fail => Err(e),
+            Next::RetryWithCorrectedClock => {
+                self.clock_corrected = true;
+                Ok(0.0)
+            }
+            Next::Retry => {
+                self.delay = protocol::backoff_ms(self.meta.attempts, js_sys::Math::random());
+                Ok(self.delay)
             }
         }
     }
@@ -395,19 +467,18 @@ struct DescribedError {
 
 /// Name, message and (for modeled errors) the body's `Message` of an error response. A body that
 /// is not JSON (a proxy's HTML page) still yields a clean error with the status.
-fn describe_error(op: &Operation, response: &HttpResponse) -> DescribedError {
-    let parsed = model::parse_body(&response.body).filter(|v| v.is_object());
+fn describe_error(op: &Operation, status: u16, error_type: Option<String>, body: &JsString) -> DescribedError {
+    let parsed = model::parse_body(body).filter(|v| v.is_object());
     let text = |key: &'static str| parsed.as_ref().and_then(|v| get(v, key).as_string());
-    let header = response.header("x-amzn-errortype");
-    let name = protocol::error_name(header.as_deref(), text("code").as_deref(), text("__type").as_deref())
+    let name = protocol::error_name(error_type.as_deref(), text("code").as_deref(), text("__type").as_deref())
         .unwrap_or_else(|| String::from("UnknownError"));
     let capital = text("Message");
     // An empty message says nothing: the next one, or the status, does.
     let said = |m: &Option<String>| m.as_ref().filter(|m| !m.trim_ascii().is_empty()).cloned();
     let message = said(&text("message")).or_else(|| said(&capital)).unwrap_or_else(|| {
         let mut m = String::from("HTTP ");
-        crate::text::push_uint(&mut m, u64::from(response.status));
-        m.push_str(if is_redirect(response.status) {
+        crate::text::push_uint(&mut m, u64::from(status));
+        m.push_str(if is_redirect(status) {
             " redirect, not followed (a signed request goes to its endpoint only)"
         } else if parsed.is_some() {
             " error"
@@ -438,106 +509,73 @@ pub(crate) fn abort_signal(options: &JsValue) -> Result<Option<AbortSignal>, JsV
     }
 }
 
-/// An input error of a call, as a rejection: `$fault` and `$metadata` like every call error.
-pub(crate) fn input_rejection(e: JsValue) -> Promise {
-    Promise::reject(&with_call_fields(e, "client", &Meta::NONE))
-}
+/// What both client classes export for `npm/call.js` and `npm/operations.js`.
+macro_rules! client_class {
+    ($class:ident, $service:expr, $doc:literal) => {
+        #[doc = $doc]
+        #[wasm_bindgen]
+        pub struct $class {
+            pub(crate) inner: Rc<Inner>,
+        }
 
-/// Starts a call: validates and serializes `input` now (so a bad input is refused before any
-/// request, and later changes to the caller's object do not matter), then sends it. Every call,
-/// the package's own included, starts here, so the async call path is compiled once.
-pub(crate) fn start_call(
-    inner: &Rc<Inner>,
-    op: &'static Operation,
-    input: &JsValue,
-    signal: Option<AbortSignal>,
-) -> Promise {
-    let body = match model::serialize_input(op, input) {
-        Ok(b) => b,
-        Err(e) => return Promise::reject(&call_error("ValidationError", &e.message, "client", &Meta::NONE)),
+        #[wasm_bindgen]
+        impl $class {
+            #[wasm_bindgen(constructor)]
+            pub fn new(config: JsValue) -> Result<$class, JsValue> {
+                Ok($class { inner: Rc::new(Inner::from_config(config, $service)?) })
+            }
+
+            /// The resolved endpoint this client sends to.
+            #[wasm_bindgen(getter)]
+            pub fn endpoint(&self) -> String {
+                self.inner.endpoint.clone()
+            }
+
+            /// Starts operation `index` (the generated methods in npm/operations.js are each a
+            /// call of this one export: one export instead of 34 keeps the module small).
+            #[wasm_bindgen(js_name = __start)]
+            pub fn start(&self, index: usize, input: JsValue, options: JsValue) -> Result<Call, JsValue> {
+                self.inner.start(index, &input, &options)
+            }
+
+            /// `undefined` when credentials are at hand; else the provider's promise, whose
+            /// outcome goes to `__credentialsSettled`.
+            #[wasm_bindgen(js_name = __credentials)]
+            pub fn credentials(&self) -> Option<Promise> {
+                self.inner.credentials.refresh()
+            }
+
+            #[wasm_bindgen(js_name = __credentialsSettled)]
+            pub fn credentials_settled(&self, ok: bool, value: JsValue) -> Result<(), JsValue> {
+                self.inner.credentials.refreshed(ok, value)
+            }
+        }
+
+        /// A freed client leaves no key derived from its secret behind, unless a data-plane
+        /// client made from it still shares the credentials.
+        impl Drop for $class {
+            fn drop(&mut self) {
+                if Rc::strong_count(&self.inner.credentials) == 1 {
+                    self.inner.credentials.forget_keys();
+                }
+            }
+        }
     };
-    let inner = inner.clone();
-    future_to_promise(async move { inner.send(op, body, signal).await })
 }
 
-/// `__call`: an operation method of a client class.
-fn call(inner: &Rc<Inner>, index: usize, input: JsValue, options: JsValue) -> Promise {
-    match OperationId::from_index(index).map(OperationId::operation) {
-        Some(op) if op.service == inner.service => match abort_signal(&options) {
-            Ok(signal) => start_call(inner, op, &input, signal),
-            Err(e) => input_rejection(e),
-        },
-        _ => Promise::reject(&error("TypeError", "unknown operation for this client")),
-    }
-}
-
-/// The Kinesis Video control plane: one method per operation of the 2017-09-30 API.
-#[wasm_bindgen]
-pub struct KinesisVideoClient {
-    pub(crate) inner: Rc<Inner>,
-}
-
-#[wasm_bindgen]
-impl KinesisVideoClient {
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<KinesisVideoClient, JsValue> {
-        Ok(KinesisVideoClient { inner: Rc::new(Inner::from_config(config, Service::KinesisVideo)?) })
-    }
-
-    /// The resolved endpoint this client sends to.
-    #[wasm_bindgen(getter)]
-    pub fn endpoint(&self) -> String {
-        self.inner.endpoint.clone()
-    }
-
-    /// The operation methods (npm/operations.js, generated) are each a call of this one export by
-    /// index: one wasm export instead of 34 keeps the module and its glue small.
-    #[wasm_bindgen(js_name = __call)]
-    pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
-        call(&self.inner, index, input, options)
-    }
-}
-
-/// A freed client leaves no key derived from its secret behind. (Here, not on `Inner`: the
-/// data-plane `Inner` that `connectSignaling` makes shares its parent's credentials.)
-impl Drop for KinesisVideoClient {
-    fn drop(&mut self) {
-        self.inner.forget_keys();
-    }
-}
-
-impl Drop for KinesisVideoSignalingClient {
-    fn drop(&mut self) {
-        self.inner.forget_keys();
-    }
-}
-
-/// The signaling channel data plane (2019-12-04 API) at a channel's HTTPS endpoint.
-#[wasm_bindgen]
-pub struct KinesisVideoSignalingClient {
-    pub(crate) inner: Rc<Inner>,
-}
-
-#[wasm_bindgen]
-impl KinesisVideoSignalingClient {
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<KinesisVideoSignalingClient, JsValue> {
-        Ok(KinesisVideoSignalingClient { inner: Rc::new(Inner::from_config(config, Service::Signaling)?) })
-    }
-
-    #[wasm_bindgen(getter)]
-    pub fn endpoint(&self) -> String {
-        self.inner.endpoint.clone()
-    }
-
-    #[wasm_bindgen(js_name = __call)]
-    pub fn call_operation(&self, index: usize, input: JsValue, options: JsValue) -> Promise {
-        call(&self.inner, index, input, options)
-    }
-}
+client_class!(
+    KinesisVideoClient,
+    Service::KinesisVideo,
+    "The Kinesis Video control plane: one method per operation of the 2017-09-30 API."
+);
+client_class!(
+    KinesisVideoSignalingClient,
+    Service::Signaling,
+    "The signaling channel data plane (2019-12-04 API) at a channel's HTTPS endpoint."
+);
 
 /// A configured endpoint, checked, in the form `fetch` will send (see `url_as_sent`).
 fn endpoint_as_sent(url: &str) -> Result<String, &'static str> {
-    let as_sent = bindings::url_as_sent(url).ok_or("endpoint: must be an absolute http(s) URL")?;
+    let as_sent = super::bindings::url_as_sent(url).ok_or("endpoint: must be an absolute http(s) URL")?;
     protocol::normalize_endpoint(&as_sent)
 }

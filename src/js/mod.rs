@@ -7,7 +7,6 @@ pub mod client;
 mod convert;
 pub mod signaling;
 pub mod signer;
-mod transport;
 
 // The model's interpreter builds JS objects the same way.
 pub(crate) use convert::{array_items, is_absent, put, unreadable_problem};
