@@ -41,7 +41,7 @@ pkg: setup
 	rm -rf build/bindgen build/pkg
 	mkdir -p build/bindgen build/pkg
 	wasm-bindgen --target web --no-typescript --out-dir build/bindgen $(WASM)
-	node tools/minify-imports.mjs build/bindgen
+	node tools/minify-names.mjs build/bindgen
 	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) build/bindgen/kinesis_video_wasm_bg.wasm -o build/pkg/kinesis_video_wasm_bg.wasm
 	cp npm/*.js build/bindgen/
 	# Shipped JS is minified (readable sources stay in npm/); exports and import paths are kept.
