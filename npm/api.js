@@ -1,6 +1,6 @@
 // Everything the package exports, the same for every entry. Importing operations.js adds the
 // operation methods to the client classes; each entry only loads the wasm its runtime's way.
-// Names are listed: the glue's `__call` export is internal (operations.js uses it).
+// Names are listed: the glue's `Call` class is internal (npm/call.js runs it).
 export {
   KinesisVideoClient,
   KinesisVideoSignalingClient,
@@ -11,3 +11,6 @@ export {
 } from "./kinesis_video_wasm.js";
 export * from "./operations.js";
 export * from "./waiters.js";
+export { SignalingSession, SignalingEvent, filterSdpCodecs } from "./session.js";
+export { connectViewer, connectMaster } from "./peers.js";
+export { fromCognitoIdentityPool } from "./cognito.js";

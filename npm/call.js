@@ -55,7 +55,7 @@ function isAborted(signal) {
 const { addEventListener, removeEventListener } = EventTarget.prototype;
 
 /** `promise`'s outcome, or a rejection with `abortError()` as soon as `signal` fires. */
-function unlessAborted(promise, signal, abortError) {
+export function unlessAborted(promise, signal, abortError) {
   if (!signal) return promise;
   return new Promise((resolve, reject) => {
     const stop = () => removeEventListener.call(signal, "abort", onAbort);

@@ -66,6 +66,8 @@ export interface KinesisVideoClientConfig {
   maxAttempts?: number;
   /** Per-attempt timeout in milliseconds. Default: none. */
   requestTimeoutMs?: number;
+  /** Longest response body taken, in bytes (default 16 MiB): a longer one is a ResponseTooLargeError. */
+  maxResponseBytes?: number;
 }
 export interface KinesisVideoSignalingClientConfig {
   region: string;
@@ -74,6 +76,7 @@ export interface KinesisVideoSignalingClientConfig {
   endpoint: string;
   maxAttempts?: number;
   requestTimeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
 /** The Kinesis Video control plane: one method per operation of the 2017-09-30 API. */
@@ -82,8 +85,11 @@ export declare class KinesisVideoClient {
   constructor(config: KinesisVideoClientConfig);
   /** The resolved endpoint this client sends to. */
   readonly endpoint: string;
-  /** Channel name or ARN to a presigned WSS URL and ICE servers in one call. */
-  connectSignaling(args: ConnectSignalingArgs, options?: CallOptions): Promise<SignalingConnection>;
+  /**
+   * Channel name or ARN to a presigned WSS URL and ICE servers in one call. The channel's ARN and
+   * endpoints are remembered by the client, and its ICE servers until a minute before their Ttl.
+   */
+  connectSignaling(args: ConnectSignalingArgs, options?: ConnectSignalingOptions): Promise<SignalingConnection>;
   /** Releases the client's wasm memory; the client cannot be used afterwards. */
   free(): void;
   [Symbol.dispose](): void;
@@ -164,6 +170,15 @@ export interface ConnectSignalingArgs {
   /** Lifetime of the WSS URL in seconds, default 299. */
   expiresIn?: number;
 }
+export interface ConnectSignalingOptions extends CallOptions {
+  /** Ask the service again for the channel's ARN, endpoints and ICE servers. Default false. */
+  forceRefresh?: boolean;
+}
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
 export interface SignalingConnection {
   channelArn: string;
   /** Presigned: open it with `new WebSocket(wssUrl)`. */
@@ -171,10 +186,178 @@ export interface SignalingConnection {
   /** For KinesisVideoSignalingClient (getIceServerConfig, sendAlexaOfferToMaster). */
   httpsEndpoint: string;
   /** Ready for `new RTCPeerConnection({ iceServers })`. */
-  iceServers: { urls: string | string[]; username?: string; credential?: string }[];
+  iceServers: IceServer[];
+  /** When the URL (for a connect) or the ICE servers, whichever comes first, stop being valid. */
+  expiresAt: Date;
 }
 /** A presigned WSS URL for a signaling channel, the same the KVS WebRTC SDKs compute. */
 export function presignSignalingUrl(args: PresignSignalingUrlArgs): string;
+
+// -------------------------------------------------------------------------- signaling session
+
+export interface SignalingSessionCommonOptions {
+  /** A WebSocket class: the global one by default (Node 20 has none: pass the `ws` package's). */
+  webSocket?: { new (url: string): WebSocket };
+  /** Codec names to keep in offers and answers (e.g. ["H264", "opus"]): keeps them under 10 KB. */
+  keepCodecs?: string[];
+  /** Messages waiting to be sent, at most (default 100): past it a send throws a QueueFullError. */
+  maxQueuedMessages?: number;
+  /** Reconnecting: attempts in a row (8), delays with full jitter from minDelayMs (250) up to maxDelayMs (10000). */
+  reconnect?: { maxAttempts?: number; minDelayMs?: number; maxDelayMs?: number };
+  /** A connection is renewed after this long (default 55 minutes; the service ends it at one hour). */
+  maxConnectionMs?: number;
+}
+/** A session that asks `client.connectSignaling` for every (re)connection. */
+export interface ClientSignalingSessionOptions extends SignalingSessionCommonOptions {
+  client: KinesisVideoClient;
+  channelName?: string;
+  channelArn?: string;
+  role: SignalingRole;
+  /** Required for VIEWER. */
+  clientId?: string;
+  natTraversal?: ConnectSignalingArgs["natTraversal"];
+}
+/** A session from what an edge function vended: `refresh` gives a fresh URL for each reconnection. */
+export interface VendedSignalingSessionOptions extends SignalingSessionCommonOptions {
+  wssUrl: string;
+  iceServers?: IceServer[];
+  role: SignalingRole;
+  clientId?: string;
+  refresh?: (fresh: boolean) => Promise<{ wssUrl: string; iceServers?: IceServer[]; channelArn?: string }>;
+}
+export type SignalingSessionOptions = ClientSignalingSessionOptions | VendedSignalingSessionOptions;
+
+export interface SignalingStatusResponse {
+  correlationId?: string;
+  errorType?: string;
+  statusCode?: string;
+  success?: boolean;
+  description?: string;
+}
+/** The events of a session; a type's fields are properties of its event. */
+export interface SignalingEvent extends Event {
+  messageType?: string;
+  /** Who sent it: a viewer's client id (messages from the master have none). */
+  senderClientId?: string;
+  description?: RTCSessionDescriptionInit;
+  candidate?: RTCIceCandidateInit;
+  statusResponse?: SignalingStatusResponse;
+  iceServers?: IceServer[];
+  error?: Error;
+  reconnected?: boolean;
+  attempt?: number;
+  delayMs?: number;
+  reason?: string;
+  code?: number;
+  message?: unknown;
+}
+export declare const SignalingEvent: { prototype: SignalingEvent; new (type: string, fields?: object): SignalingEvent };
+export interface SignalingSessionEventMap {
+  open: SignalingEvent & { reconnected: boolean };
+  sdpOffer: SignalingEvent & { description: RTCSessionDescriptionInit };
+  sdpAnswer: SignalingEvent & { description: RTCSessionDescriptionInit };
+  iceCandidate: SignalingEvent & { candidate: RTCIceCandidateInit };
+  statusResponse: SignalingEvent & { statusResponse: SignalingStatusResponse };
+  goAway: SignalingEvent;
+  reconnectIceServer: SignalingEvent & { iceServers: IceServer[] };
+  /** A message type this package does not know, passed on as it came. */
+  unknownMessage: SignalingEvent & { messageType: string; message: unknown };
+  reconnecting: SignalingEvent & { attempt: number; delayMs: number; reason: string };
+  close: SignalingEvent & { code: number; reason: string };
+  error: SignalingEvent & { error: Error };
+}
+export interface SendOptions {
+  /** The service answers a failed send with a statusResponse carrying it. */
+  correlationId?: string;
+}
+/** The KVS WebRTC signaling protocol over one WebSocket, reconnecting as the service asks. */
+export declare class SignalingSession extends EventTarget {
+  constructor(options: SignalingSessionOptions);
+  readonly role: SignalingRole;
+  readonly clientId?: string;
+  /** The ICE servers of the latest connection. */
+  iceServers: IceServer[];
+  channelArn?: string;
+  readonly state: "new" | "connecting" | "open" | "reconnecting" | "closed";
+  open(): Promise<void>;
+  close(): void;
+  /** A master names the viewer; a viewer names no one (it talks to the master). */
+  sendSdpOffer(description: RTCSessionDescriptionInit, recipientClientId?: string, options?: SendOptions): void;
+  sendSdpAnswer(description: RTCSessionDescriptionInit, recipientClientId?: string, options?: SendOptions): void;
+  sendIceCandidate(candidate: RTCIceCandidateInit | RTCIceCandidate, recipientClientId?: string, options?: SendOptions): void;
+  addEventListener<K extends keyof SignalingSessionEventMap>(type: K, listener: (event: SignalingSessionEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+}
+/** `sdp` with only `codecs` (and their retransmission formats) in each media section. */
+export function filterSdpCodecs(sdp: string, codecs: string[]): string;
+
+// -------------------------------------------------------------------------------------- peers
+
+export type PeerSessionOptions =
+  | Omit<ClientSignalingSessionOptions, "role">
+  | Omit<VendedSignalingSessionOptions, "role">
+  | { session: SignalingSession };
+export type PeerOptions = PeerSessionOptions & {
+  /** Tracks to send. */
+  localStream?: MediaStream;
+  /** RTCConfiguration besides iceServers. */
+  configuration?: RTCConfiguration;
+  RTCPeerConnection?: typeof RTCPeerConnection;
+};
+export interface PeerEventMap {
+  track: SignalingEvent & { track: MediaStreamTrack; streams: readonly MediaStream[]; remoteClientId?: string; peerConnection: RTCPeerConnection };
+  dataChannel: SignalingEvent & { channel: RTCDataChannel; remoteClientId?: string; peerConnection: RTCPeerConnection };
+  connectionStateChange: SignalingEvent & { state: RTCPeerConnectionState; remoteClientId?: string; peerConnection: RTCPeerConnection };
+  error: SignalingEvent & { error: Error; remoteClientId?: string };
+  close: SignalingEvent;
+}
+export interface MasterEventMap extends PeerEventMap {
+  peer: SignalingEvent & { remoteClientId: string; peerConnection: RTCPeerConnection };
+  peerClosed: SignalingEvent & { remoteClientId: string; peerConnection: RTCPeerConnection };
+}
+export interface ViewerConnection extends EventTarget {
+  session: SignalingSession;
+  peerConnection: RTCPeerConnection;
+  /** The data channel the viewer opened, unless `dataChannel: false`. */
+  dataChannel?: RTCDataChannel;
+  close(): void;
+  addEventListener<K extends keyof PeerEventMap>(type: K, listener: (event: PeerEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+}
+export interface MasterConnection extends EventTarget {
+  session: SignalingSession;
+  /** viewer client id → its peer connection. */
+  peers: Map<string, RTCPeerConnection>;
+  close(): void;
+  addEventListener<K extends keyof MasterEventMap>(type: K, listener: (event: MasterEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+}
+/** A viewer's peer connection to the channel's master, offered once the session is open. */
+export function connectViewer(
+  options: PeerOptions & {
+    /** Receive audio and video (default true each). */
+    receive?: { audio?: boolean; video?: boolean };
+    /** The data channel's label (default "kvsDataChannel"), or false for none. */
+    dataChannel?: string | false;
+  },
+): Promise<ViewerConnection>;
+/** A master answering every viewer (up to `maxViewers`, default 10) with a peer connection of its own. */
+export function connectMaster(options: PeerOptions & { maxViewers?: number }): Promise<MasterConnection>;
+
+// ------------------------------------------------------------------------------ guest credentials
+
+export interface CognitoIdentityPoolOptions {
+  identityPoolId: string;
+  /** Default: the pool's region. */
+  region?: string;
+  /** Identity provider → token (or a function giving it), for signed-in users. */
+  logins?: Record<string, string | (() => string | Promise<string>)>;
+  customRoleArn?: string;
+  /** Default https://cognito-identity.<region>.amazonaws.com/ */
+  endpoint?: string;
+}
+/** Temporary credentials from an Amazon Cognito identity pool: pass it as a client's `credentials`. */
+export function fromCognitoIdentityPool(options: CognitoIdentityPoolOptions): CredentialsProvider;
 
 // ------------------------------------------------------------------------------------ waiters
 

@@ -46,13 +46,12 @@ pub(crate) struct Provider {
 pub(crate) struct Inner {
     service: Service,
     pub(crate) region: String,
-    endpoint: String,
+    pub(crate) endpoint: String,
     max_attempts: u32,
     timeout_ms: Option<f64>,
     /// Longest response body taken, in bytes.
     max_response_bytes: f64,
-    /// Shared with the data-plane clients `connectSignaling` makes from this one.
-    credentials: Rc<CredentialSource>,
+    credentials: CredentialSource,
     /// Server time minus local time, learnt from responses.
     skew_ms: Cell<f64>,
     /// The partition's STUN server for WebRTC; none with a custom endpoint (a local or test
@@ -248,7 +247,7 @@ impl Inner {
             max_attempts,
             timeout_ms,
             max_response_bytes,
-            credentials: Rc::new(credentials),
+            credentials,
             skew_ms: Cell::new(0.0),
             stun,
         })
@@ -261,22 +260,6 @@ impl Inner {
 
     pub(crate) fn credentials(&self) -> &CredentialSource {
         &self.credentials
-    }
-
-    /// A signaling-data-plane client for a channel's HTTPS endpoint, sharing this one's settings,
-    /// credentials and learnt clock skew.
-    pub(crate) fn signaling(&self, endpoint: &str) -> Result<Inner, &'static str> {
-        Ok(Inner {
-            service: Service::Signaling,
-            region: self.region.clone(),
-            endpoint: endpoint_as_sent(endpoint)?,
-            max_attempts: self.max_attempts,
-            timeout_ms: self.timeout_ms,
-            max_response_bytes: self.max_response_bytes,
-            credentials: self.credentials.clone(),
-            skew_ms: Cell::new(self.skew_ms.get()),
-            stun: None,
-        })
     }
 
     /// The headers to send with `body`: content type and SigV4's (fetch sets `host` itself).
@@ -311,18 +294,30 @@ impl Inner {
 
     /// Validates and serializes `input` now (so a bad input is refused before any request, and
     /// later changes to the caller's object do not matter) and returns the call to run.
-    pub(crate) fn start(self: &Rc<Self>, index: usize, input: &JsValue, options: &JsValue) -> Result<Call, JsValue> {
-        let op = match OperationId::from_index(index).map(OperationId::operation) {
-            Some(op) if op.service == self.service => op,
-            _ => return Err(error("TypeError", "unknown operation for this client")),
-        };
+    pub(crate) fn start(
+        self: &Rc<Self>,
+        op: &'static Operation,
+        input: &JsValue,
+        options: &JsValue,
+    ) -> Result<Call, JsValue> {
+        self.start_at(&self.endpoint, op, input, options)
+    }
+
+    /// [`Self::start`] at another endpoint (a signaling channel's, for GetIceServerConfig).
+    pub(crate) fn start_at(
+        self: &Rc<Self>,
+        endpoint: &str,
+        op: &'static Operation,
+        input: &JsValue,
+        options: &JsValue,
+    ) -> Result<Call, JsValue> {
         let signal = abort_signal(options).map_err(input_error)?;
         let body = model::serialize_input(op, input)
             .map_err(|e| call_error("ValidationError", &e.message, "client", &Meta::NONE))?;
         Ok(Call {
             inner: self.clone(),
             op,
-            url: protocol::join_url(&self.endpoint, &op.uri()),
+            url: protocol::join_url(endpoint, &op.uri()),
             body_js: JsValue::from_str(&body),
             body,
             signal,
@@ -535,7 +530,10 @@ macro_rules! client_class {
             /// call of this one export: one export instead of 34 keeps the module small).
             #[wasm_bindgen(js_name = __start)]
             pub fn start(&self, index: usize, input: JsValue, options: JsValue) -> Result<Call, JsValue> {
-                self.inner.start(index, &input, &options)
+                match OperationId::from_index(index).map(OperationId::operation) {
+                    Some(op) if op.service == self.inner.service => self.inner.start(op, &input, &options),
+                    _ => Err(error("TypeError", "unknown operation for this client")),
+                }
             }
 
             /// `undefined` when credentials are at hand; else the provider's promise, whose
@@ -551,13 +549,10 @@ macro_rules! client_class {
             }
         }
 
-        /// A freed client leaves no key derived from its secret behind, unless a data-plane
-        /// client made from it still shares the credentials.
+        /// A freed client leaves no key derived from its secret behind.
         impl Drop for $class {
             fn drop(&mut self) {
-                if Rc::strong_count(&self.inner.credentials) == 1 {
-                    self.inner.credentials.forget_keys();
-                }
+                self.inner.credentials.forget_keys();
             }
         }
     };
@@ -575,7 +570,7 @@ client_class!(
 );
 
 /// A configured endpoint, checked, in the form `fetch` will send (see `url_as_sent`).
-fn endpoint_as_sent(url: &str) -> Result<String, &'static str> {
+pub(crate) fn endpoint_as_sent(url: &str) -> Result<String, &'static str> {
     let as_sent = super::bindings::url_as_sent(url).ok_or("endpoint: must be an absolute http(s) URL")?;
     protocol::normalize_endpoint(&as_sent)
 }

@@ -2,13 +2,13 @@
 //! function that keeps the credentials), and the checks and signing that
 //! `KinesisVideoClient.connectSignaling` (npm/signaling.js) asks of the client.
 
-use super::client::{abort_signal, call_error, input_error, KinesisVideoClient, KinesisVideoSignalingClient, Meta};
+use super::client::{abort_signal, call_error, endpoint_as_sent, input_error, Call, KinesisVideoClient, Meta};
 use super::convert::*;
 use super::signer::{now_ms, with_keys};
+use crate::model::OperationId;
 use crate::prelude::*;
 use crate::signaling::{self, Role, SignalingError, SignalingUrlParams};
 use crate::sigv4::{AmzDate, MAX_EXPIRES};
-use alloc::rc::Rc;
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
@@ -55,7 +55,7 @@ pub fn presign_signaling_url(args: JsValue) -> Result<String, JsValue> {
 const NAT_TRAVERSAL: [&str; 3] = ["STUN_TURN", "TURN_ONLY", "DISABLED"];
 
 /// `connectSignaling`'s arguments and options, checked before any request.
-fn connect_args(args: JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+fn connect_args(args: JsValue, options: &JsValue, stun: Option<&str>) -> Result<JsValue, JsValue> {
     let args = Fields::of(args, "args")?;
     let channel_arn = args.optional_string("channelArn")?;
     let channel_name = args.optional_string("channelName")?;
@@ -71,6 +71,10 @@ fn connect_args(args: JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     }
     let expires_in = expires(&args)?;
     let signal = abort_signal(options)?;
+    let force_refresh = read(options, "forceRefresh").map_err(|e| unreadable("options.forceRefresh", &e))?;
+    if !is_absent(&force_refresh) && force_refresh.as_bool().is_none() {
+        return Err(type_error("options.forceRefresh", "must be a boolean"));
+    }
     let out = Object::new();
     let text = |v: Option<String>| v.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(&v));
     set(&out, "channelArn", &text(channel_arn));
@@ -80,6 +84,8 @@ fn connect_args(args: JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     set(&out, "natTraversal", &JsValue::from_str(&nat));
     set(&out, "expiresIn", &JsValue::from(expires_in));
     set(&out, "abortSignal", &signal.map_or(JsValue::UNDEFINED, JsValue::from));
+    set(&out, "forceRefresh", &JsValue::from_bool(force_refresh.is_truthy()));
+    set(&out, "stun", &stun.map_or(JsValue::UNDEFINED, JsValue::from_str));
     Ok(out.into())
 }
 
@@ -87,20 +93,20 @@ fn connect_args(args: JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 impl KinesisVideoClient {
     /// `connectSignaling`'s arguments and options, checked: `{ channelArn?, channelName?, role,
-    /// clientId?, natTraversal, expiresIn, abortSignal? }`.
+    /// clientId?, natTraversal, expiresIn, abortSignal?, forceRefresh }`, and `stun`, the
+    /// partition's STUN server (none with a custom endpoint).
     #[wasm_bindgen(js_name = __signalingArgs)]
     pub fn signaling_args(&self, args: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        connect_args(args, &options).map_err(input_error)
+        connect_args(args, &options, self.inner.stun.as_deref()).map_err(input_error)
     }
 
-    /// A client of a channel's HTTPS endpoint (for GetIceServerConfig) that shares this one's
-    /// settings and credentials.
-    #[wasm_bindgen(js_name = __dataPlane)]
-    pub fn data_plane(&self, endpoint: &str) -> Result<KinesisVideoSignalingClient, JsValue> {
-        match self.inner.signaling(endpoint) {
-            Ok(inner) => Ok(KinesisVideoSignalingClient { inner: Rc::new(inner) }),
-            Err(m) => Err(call_error("DeserializationError", m, "client", &Meta::NONE)),
-        }
+    /// Starts GetIceServerConfig at a channel's HTTPS endpoint, signed with this client's
+    /// credentials and settings.
+    #[wasm_bindgen(js_name = __iceServerConfig)]
+    pub fn ice_server_config(&self, endpoint: &str, input: JsValue) -> Result<Call, JsValue> {
+        let endpoint =
+            endpoint_as_sent(endpoint).map_err(|m| call_error("DeserializationError", m, "client", &Meta::NONE))?;
+        self.inner.start_at(&endpoint, OperationId::GetIceServerConfig.operation(), &input, &JsValue::UNDEFINED)
     }
 
     /// The presigned WSS URL for a channel, signed with this client's credentials (at hand: see
@@ -129,11 +135,5 @@ impl KinesisVideoClient {
             let message = field_message(&field("args", e.field()), e.problem());
             call_error("ValidationError", &message, "client", &Meta::NONE)
         })
-    }
-
-    /// The partition's STUN server; none with a custom endpoint.
-    #[wasm_bindgen(getter, js_name = __stun)]
-    pub fn stun(&self) -> Option<String> {
-        self.inner.stun.clone()
     }
 }

@@ -16,7 +16,10 @@ export const AUTH_ERROR_NAMES = [
   "IncompleteSignatureException",
   "UnrecognizedClientException",
   "InvalidSignatureException",
+  "ExpiredTokenException",
 ];
+
+const INVALID_TOKEN_MESSAGE = "The security token included in the request is invalid.";
 
 const MISMATCH_MESSAGE =
   "The request signature we calculated does not match the signature you provided. " +
@@ -81,17 +84,27 @@ function parseScope(credential) {
 
 /**
  * Builds the verifier of one endpoint.
- * @param {{credentials: Record<string,string>, maxSkewMs: number, now: () => number}} options
+ * @param {{credentials: Record<string,string>, maxSkewMs: number, now: () => number,
+ *          temporaryCredentials?: (accessKeyId: string) => {secretAccessKey: string, sessionToken: string, expiresAtMs: number} | undefined}} options
+ *   `credentials` are long-term keys (a session token is not checked); `temporaryCredentials`
+ *   looks up keys handed out with a session token, which must then be sent and signed.
  */
-export function createVerifier({ credentials, maxSkewMs, now }) {
+export function createVerifier({ credentials, maxSkewMs, now, temporaryCredentials = () => undefined }) {
   const skewMinutes = `${Math.round(maxSkewMs / 60000)} min.`;
 
-  function secretFor(accessKeyId) {
+  // The token is checked before the date and signature: a key that needs a token is
+  // unrecognized without the right one, and expired once its time is up.
+  function secretFor(accessKeyId, sessionToken) {
     const secret = Object.hasOwn(credentials, accessKeyId) ? credentials[accessKeyId] : undefined;
-    if (typeof secret !== "string") {
-      throw new AuthError(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+    if (typeof secret === "string") return secret;
+    const temporary = temporaryCredentials(accessKeyId);
+    if (!temporary || typeof sessionToken !== "string" || !sameSignature(temporary.sessionToken, sessionToken)) {
+      throw new AuthError(403, "UnrecognizedClientException", INVALID_TOKEN_MESSAGE);
     }
-    return secret;
+    if (now() >= temporary.expiresAtMs) {
+      throw new AuthError(403, "ExpiredTokenException", "The security token included in the request is expired");
+    }
+    return temporary.secretAccessKey;
   }
 
   function checkScope(scope, dateText) {
@@ -153,7 +166,10 @@ export function createVerifier({ credentials, maxSkewMs, now }) {
       throw incomplete(missing.map((f) => `Authorization header requires '${f}' parameter.`).join(" ") + ` Authorization=${authorization}`);
     }
     const scope = parseScope(fields.Credential);
-    const secret = secretFor(scope.accessKeyId);
+    const signedNames = fields.SignedHeaders.split(";");
+    // Only a signed token counts: an unsigned one could have been swapped in transit.
+    const sessionToken = signedNames.includes("x-amz-security-token") ? request.headers["x-amz-security-token"] : undefined;
+    const secret = secretFor(scope.accessKeyId, sessionToken);
     const dateText = request.headers["x-amz-date"];
     const signedAt = parseAmzDate(dateText);
     if (signedAt === null) {
@@ -162,14 +178,12 @@ export function createVerifier({ credentials, maxSkewMs, now }) {
     checkScope(scope, dateText);
     checkClock(dateText, signedAt);
 
-    const signedNames = fields.SignedHeaders.split(";");
     const headers = pickHeaders(request.headers, signedNames);
     const bodyHash = createHash("sha256").update(request.body ?? Buffer.alloc(0)).digest("hex");
     // A signed x-amz-content-sha256 stands in for the body in the signature: it must be the body's hash.
     if (headers["x-amz-content-sha256"] !== undefined && headers["x-amz-content-sha256"] !== bodyHash) {
       throw invalidSignature(MISMATCH_MESSAGE);
     }
-    const sessionToken = signedNames.includes("x-amz-security-token") ? headers["x-amz-security-token"] : undefined;
     const signed = await signerFor(scope, secret, sessionToken).sign(
       { method: request.method, protocol: "http:", hostname: "127.0.0.1", path: request.path, query: queryObject(request.query), headers, body: request.body },
       { signingDate: new Date(signedAt), signableHeaders: new Set(signedNames) },
@@ -191,7 +205,7 @@ export function createVerifier({ credentials, maxSkewMs, now }) {
       throw incomplete(`AWS query-string parameters must include ${missing.map((n) => `'${n}'`).join(", ")}. Re-examine the query-string parameters.`);
     }
     const scope = parseScope(get("X-Amz-Credential"));
-    const secret = secretFor(scope.accessKeyId);
+    const secret = secretFor(scope.accessKeyId, get("X-Amz-Security-Token")); // every query parameter is signed
     const dateText = get("X-Amz-Date");
     const signedAt = parseAmzDate(dateText);
     if (signedAt === null) throw incomplete(`X-Amz-Date must be in the ISO-8601 'basic format', got '${dateText}'.`);

@@ -22,6 +22,7 @@ console.log(`  access key id      ${LOCAL_ACCESS_KEY_ID}`);
 console.log(`  secret access key  ${LOCAL_SECRET_ACCESS_KEY}`);
 console.log(`  account            ${LOCAL_ACCOUNT_ID}`);
 console.log("  region             any region (each region has its own streams and channels)");
+console.log(`  identity pool      ${endpoint.identityPoolId} (Cognito guest credentials, unsigned POST / with X-Amz-Target)`);
 console.log("Press Ctrl-C to stop.");
 
 let stopping = false;

@@ -277,3 +277,33 @@ export function openSignaling(url) {
 export function payloadOf(value) {
   return Buffer.from(JSON.stringify(value)).toString("base64");
 }
+
+/**
+ * Creates a signaling channel, waits until it is ACTIVE and gives openers of its WSS endpoints:
+ * `master()` and `viewer(clientId)` resolve to `openSignaling` connections.
+ */
+export async function activeChannel(endpoint, { name, credentials = credentialsOf(endpoint), body = {} } = {}) {
+  const call = (path, payload) => signedRequest(`${endpoint.url}/${path}`, { credentials, body: payload });
+  const created = await call("createSignalingChannel", { ChannelName: name, ...body });
+  assert.equal(created.status, 200, created.text);
+  const { ChannelARN } = created.json;
+  await waitUntil(async () => (await call("describeSignalingChannel", { ChannelARN })).json.ChannelInfo.ChannelStatus === "ACTIVE");
+  const wss = {};
+  for (const role of ["MASTER", "VIEWER"]) {
+    const { json } = await call("getSignalingChannelEndpoint", {
+      ChannelARN,
+      SingleMasterChannelEndpointConfiguration: { Protocols: ["WSS"], Role: role },
+    });
+    wss[role] = json.ResourceEndpointList[0].ResourceEndpoint;
+  }
+  const masterUrl = () => presignSignalingUrl(wss.MASTER, { channelArn: ChannelARN, credentials });
+  const viewerUrl = (clientId) => presignSignalingUrl(wss.VIEWER, { channelArn: ChannelARN, clientId, credentials });
+  return {
+    arn: ChannelARN,
+    wss,
+    masterUrl,
+    viewerUrl,
+    master: async () => openSignaling(await masterUrl()),
+    viewer: async (clientId) => openSignaling(await viewerUrl(clientId)),
+  };
+}

@@ -4,11 +4,15 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { canonicalHeaderValues, createVerifier, parseQuery } from "./auth.mjs";
+import { CognitoError, CognitoIdentity, DEFAULT_IDENTITY_POOL_ID } from "./cognito.mjs";
 import { ControlPlane } from "./control-plane.mjs";
 import { AuthError, ServiceError, validationErrorName } from "./errors.mjs";
 import { controlModel, operationsByPath, shapeOutput, signalingModel } from "./model.mjs";
 import { Signaling } from "./signaling.mjs";
 import { validateInput } from "./validate.mjs";
+
+export { DEFAULT_IDENTITY_POOL_ID } from "./cognito.mjs";
+export { DEFAULT_SIGNALING_LIMITS } from "./signaling.mjs";
 
 export const LOCAL_ACCOUNT_ID = "123456789012";
 export const LOCAL_ACCESS_KEY_ID = "AKIAKVSLOCAL00000000";
@@ -20,6 +24,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const UNKNOWN_OPERATION = { Output: { __type: "com.amazon.coral.service#UnknownOperationException" }, Version: "1.0" };
 /** Signaling HTTPS operations: at the root, or under the `/signaling/r-<8 hex>` endpoint of a channel. */
 const SIGNALING_PATH = /^(?:\/signaling\/r-([0-9a-f]{8}))?(\/v1\/[a-z-]+)$/;
+const JSON_1_1 = "application/x-amz-json-1.1";
 
 function sendJson(res, status, body, headers = {}) {
   const text = JSON.stringify(body);
@@ -58,6 +63,11 @@ function readBody(req) {
  * @param {number} [options.maxSkewMs=300000] allowed distance between a signature's date and the clock
  * @param {() => number} [options.now] the clock, in epoch milliseconds
  * @param {number} [options.alexaAnswerTimeoutMs=5000] how long SendAlexaOfferToMaster waits for the master's answer
+ * @param {number} [options.iceTtlSeconds=300] the Ttl of the ICE servers GetIceServerConfig hands out
+ * @param {string} [options.identityPoolId] the one Cognito identity pool (DEFAULT_IDENTITY_POOL_ID)
+ * @param {number} [options.cognitoCredentialSeconds=3600] lifetime of the credentials Cognito hands out
+ * @param {{connectsPerSecond?: number, sdpPerSecond?: number, icePerSecond?: number}} [options.signalingLimits]
+ *   per-second rates (3, 5, 20); null or Infinity turns one off
  */
 export async function startLocalEndpoint(options = {}) {
   const {
@@ -69,11 +79,16 @@ export async function startLocalEndpoint(options = {}) {
     maxSkewMs = 5 * 60 * 1000,
     now = () => Date.now(),
     alexaAnswerTimeoutMs = 5000,
+    iceTtlSeconds = 300,
+    identityPoolId = DEFAULT_IDENTITY_POOL_ID,
+    cognitoCredentialSeconds = 3600,
+    signalingLimits,
   } = options;
   if (host !== "127.0.0.1") throw new Error(`the local endpoint binds to 127.0.0.1 only, not ${host}`);
 
   let baseUrl = "";
-  const verifier = createVerifier({ credentials, maxSkewMs, now });
+  const cognito = new CognitoIdentity({ identityPoolId, credentialSeconds: cognitoCredentialSeconds, now });
+  const verifier = createVerifier({ credentials, maxSkewMs, now, temporaryCredentials: (id) => cognito.temporaryCredentials(id) });
   const controlPlane = new ControlPlane({
     accountId: LOCAL_ACCOUNT_ID,
     activationDelayMs,
@@ -82,7 +97,7 @@ export async function startLocalEndpoint(options = {}) {
     baseUrl: () => baseUrl,
     onChannelDeleted: (arn) => signaling.closeChannel(arn),
   });
-  const signaling = new Signaling({ controlPlane, verifier, now, baseUrl: () => baseUrl, alexaAnswerTimeoutMs });
+  const signaling = new Signaling({ controlPlane, verifier, now, baseUrl: () => baseUrl, alexaAnswerTimeoutMs, iceTtlSeconds, limits: signalingLimits });
   const controlRoutes = operationsByPath(controlModel);
   const signalingRoutes = operationsByPath(signalingModel);
 
@@ -110,6 +125,51 @@ export async function startLocalEndpoint(options = {}) {
     return sendJson(res, shape.error.httpStatusCode, { [messageKey]: error.message }, { "x-amzn-ErrorType": error.name });
   }
 
+  /** Cognito Identity: JSON 1.1, unsigned, errors as `{"__type", "message"}` with status 400. */
+  async function handleCognito(req, res, target) {
+    const headers = { "Content-Type": JSON_1_1 };
+    try {
+      let input;
+      try {
+        input = JSON.parse((await readBody(req)).toString("utf8") || "{}");
+      } catch (error) {
+        // readBody refuses oversized bodies with a ServiceError; anything else is a JSON syntax error.
+        if (error instanceof ServiceError) throw new CognitoError("ValidationException", error.message);
+        throw new CognitoError("SerializationException", "The request body is not valid JSON.");
+      }
+      if (typeof input !== "object" || input === null || Array.isArray(input)) {
+        throw new CognitoError("SerializationException", "The request body must be a JSON object.");
+      }
+      sendJson(res, 200, cognito.handle(target, input), headers);
+    } catch (error) {
+      if (!(error instanceof CognitoError)) {
+        console.error(`local endpoint: ${target} failed:`, error);
+        error = Object.assign(new CognitoError("InternalErrorException", "The server encountered an internal error."), { status: 500 });
+      }
+      sendJson(res, error.status ?? 400, { __type: error.name, message: error.message }, { ...headers, "x-amzn-ErrorType": error.name });
+    }
+  }
+
+  /** Test hooks for tests in another process (a browser page): unsigned, not part of the service. */
+  async function handleTestHook(req, res, path) {
+    const hooks = {
+      "/_local/signaling/message": (input) => ({ delivered: signaling.sendTestMessage(input) }),
+      "/_local/signaling/drop": (input) => ({ dropped: signaling.dropConnections(input) }),
+      "/_local/signaling/connections": (input) => ({ connections: signaling.listConnections(input.channelArn) }),
+    };
+    const hook = req.method === "POST" ? hooks[path] : undefined;
+    if (!hook) {
+      req.resume();
+      return sendJson(res, 404, { message: `No test hook answers ${req.method} ${path}.` }, { "x-amzn-ErrorType": "ResourceNotFoundException" });
+    }
+    try {
+      const input = JSON.parse((await readBody(req)).toString("utf8") || "{}");
+      sendJson(res, 200, hook(input ?? {}));
+    } catch (error) {
+      sendJson(res, 400, { message: error.message }, { "x-amzn-ErrorType": "InvalidArgumentException" });
+    }
+  }
+
   async function handleRequest(req, res) {
     res.setHeader("x-amzn-RequestId", randomUUID());
     res.setHeader("Access-Control-Allow-Origin", "*");
@@ -125,6 +185,10 @@ export async function startLocalEndpoint(options = {}) {
       return res.end();
     }
     const [path, rawQuery = ""] = req.url.split(/\?(.*)/s);
+    // JSON 1.1 services are addressed by X-Amz-Target at the root; only Cognito Identity is served.
+    const amzTarget = req.headers["x-amz-target"];
+    if (req.method === "POST" && path === "/" && amzTarget !== undefined) return handleCognito(req, res, amzTarget);
+    if (path.startsWith("/_local/")) return handleTestHook(req, res, path);
     const target = route(req.method, path);
     if (!target) {
       req.resume();
@@ -183,8 +247,16 @@ export async function startLocalEndpoint(options = {}) {
     accessKeyId,
     secretAccessKey,
     accountId: LOCAL_ACCOUNT_ID,
+    identityPoolId,
     /** region → { streams, channels }: the in-memory resources, for tests to inspect. */
     state: controlPlane.regions,
+    // Test hooks, not part of the service (README.md, "Test hooks").
+    /** Sends `message` to the channel's connections of `role` (a viewer by `clientId`); returns how many got it. */
+    sendSignalingMessage: (selector) => signaling.sendTestMessage(selector),
+    /** Destroys matching connections' sockets without a close frame; returns how many. */
+    dropSignalingConnections: (selector) => signaling.dropConnections(selector),
+    /** `[{ role, clientId, connectedAt }]` of the channel's open connections. */
+    signalingConnections: (channelArn) => signaling.listConnections(channelArn),
     close() {
       closing ??= new Promise((resolve) => {
         signaling.close();

@@ -2,6 +2,7 @@
 // between a channel's master and its viewers in the service's message format.
 import { randomBytes, randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
+import { performance } from "node:perf_hooks";
 import { WebSocketServer } from "ws";
 import { canonicalHeaderValues, parseQuery } from "./auth.mjs";
 import { endpointId } from "./control-plane.mjs";
@@ -14,10 +15,41 @@ const CORRELATION_ID = /^[a-zA-Z0-9_.-]{1,256}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/\-_]{4})*(?:[A-Za-z0-9+/\-_]{2}(?:==)?|[A-Za-z0-9+/\-_]{3}=?)?$/;
 const MAX_PAYLOAD_CHARS = 10 * 1024;
 const MAX_VIEWERS = 10;
-const ICE_TTL_SECONDS = 300;
+const ICE_TTL_SECONDS = 300; // what the service gives
 const MAX_CONNECTION_MS = 60 * 60 * 1000;
 const GO_AWAY_GRACE_MS = 60 * 1000;
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+const ROLES = new Set(["MASTER", "VIEWER"]);
+
+/** The service's rates: connects per second per channel, SDP and ICE sends per second per connection. */
+export const DEFAULT_SIGNALING_LIMITS = Object.freeze({ connectsPerSecond: 3, sdpPerSecond: 5, icePerSecond: 20 });
+
+/** `signalingLimits` with defaults filled in; null, false or Infinity turns a limit off. */
+export function signalingLimits(given) {
+  const limits = {};
+  for (const [name, fallback] of Object.entries(DEFAULT_SIGNALING_LIMITS)) {
+    const value = given?.[name];
+    if (value === undefined) limits[name] = fallback;
+    else if (value === null || value === false || value === Infinity) limits[name] = Infinity;
+    else if (Number.isInteger(value) && value > 0) limits[name] = value;
+    else throw new Error(`signalingLimits.${name} must be a positive integer, or null/Infinity for no limit; got ${value}`);
+  }
+  return limits;
+}
+
+/**
+ * Admits one event into a sliding one-second window of at most `limit` admitted events.
+ * Monotonic time, not the endpoint's clock: a test clock that stands still or jumps must not
+ * lock a channel out or let a burst through.
+ */
+function admit(times, limit) {
+  if (limit === Infinity) return true;
+  const t = performance.now();
+  while (times.length > 0 && times[0] <= t - 1000) times.shift();
+  if (times.length >= limit) return false;
+  times.push(t);
+  return true;
+}
 
 /** Which role a WebSocket path serves: `/signaling/m-<8 hex>` (master) or `/signaling/v-<8 hex>` (viewer). */
 const WSS_PATH = /^\/signaling\/([mv])-([0-9a-f]{8})\/?$/;
@@ -46,12 +78,14 @@ function refuse(socket, status, name, message, bodyKey) {
 export class Signaling {
   /**
    * @param {{controlPlane: import("./control-plane.mjs").ControlPlane, verifier: {verify: Function},
-   *          now: () => number, baseUrl: () => string, alexaAnswerTimeoutMs?: number}} options
+   *          now: () => number, baseUrl: () => string, alexaAnswerTimeoutMs?: number, iceTtlSeconds?: number,
+   *          limits?: {connectsPerSecond?: number, sdpPerSecond?: number, icePerSecond?: number}}} options
    */
   constructor(options) {
     this.options = options;
+    this.limits = signalingLimits(options.limits);
     this.controlPlane = options.controlPlane;
-    /** channel ARN → { master, viewers: Map<clientId, connection>, held: [], alexaWaiters: Map<clientId, fn> } */
+    /** channel ARN → { master, viewers: Map<clientId, connection>, held: [], alexaWaiters: Map<clientId, fn>, connects: [] } */
     this.sessions = new Map();
     this.wss = new WebSocketServer({ noServer: true });
   }
@@ -59,7 +93,7 @@ export class Signaling {
   session(channelArn) {
     let session = this.sessions.get(channelArn);
     if (!session) {
-      session = { master: null, viewers: new Map(), held: [], alexaWaiters: new Map() };
+      session = { master: null, viewers: new Map(), held: [], alexaWaiters: new Map(), connects: [] };
       this.sessions.set(channelArn, session);
     }
     return session;
@@ -88,11 +122,12 @@ export class Signaling {
   getIceServerConfig(input, context) {
     const channel = this.activeChannel(context.region, input.ChannelARN, context);
     const hostPort = new URL(this.options.baseUrl()).host;
-    const expiry = Math.floor(this.options.now() / 1000) + ICE_TTL_SECONDS;
+    const ttl = this.options.iceTtlSeconds ?? ICE_TTL_SECONDS;
+    const expiry = Math.floor(this.options.now() / 1000) + ttl;
     // Two servers as the service gives; the URIs point at loopback and no TURN server answers there.
     const IceServerList = [0, 1].map(() => ({
       Password: randomBytes(32).toString("base64"),
-      Ttl: ICE_TTL_SECONDS,
+      Ttl: ttl,
       Uris: [`turn:${hostPort}?transport=udp`, `turns:${hostPort}?transport=udp`, `turns:${hostPort}?transport=tcp`],
       Username: `${expiry}:${Buffer.from(`v1:${channel.arn}`).toString("base64")}`,
     }));
@@ -168,6 +203,11 @@ export class Signaling {
     if (role === "VIEWER" && !session.viewers.has(clientId) && session.viewers.size >= MAX_VIEWERS) {
       throw new ServiceError("ClientLimitExceededException", `The channel already has ${MAX_VIEWERS} viewers.`);
     }
+    // Counted last, so only handshakes that would otherwise be accepted use up the channel's rate.
+    const { connectsPerSecond } = this.limits;
+    if (!admit(session.connects, connectsPerSecond)) {
+      throw new ServiceError("ClientLimitExceededException", `Too many connections to the channel: at most ${connectsPerSecond} per second.`);
+    }
     return { channel, session, role, clientId: role === "VIEWER" ? clientId : undefined };
   }
 
@@ -176,10 +216,16 @@ export class Signaling {
       ws,
       role,
       clientId,
+      connectedAt: this.options.now(),
+      /** Sends a message (a string goes as it is); false when the socket is no longer open. */
       send: (message) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+        if (ws.readyState !== ws.OPEN) return false;
+        ws.send(typeof message === "string" ? message : JSON.stringify(message));
+        return true;
       },
       timers: [],
+      sdpTimes: [],
+      iceTimes: [],
     };
     // A newer master, or a viewer reusing its ClientId, takes the place of the older connection.
     const previous = role === "MASTER" ? session.master : session.viewers.get(clientId);
@@ -250,6 +296,15 @@ export class Signaling {
       return reject("messagePayload must be a non-empty base64 string.");
     }
     if (payload.length > MAX_PAYLOAD_CHARS) return reject(`messagePayload exceeds ${MAX_PAYLOAD_CHARS} characters.`);
+    if (connection.role === "MASTER" && (typeof recipient !== "string" || recipient === "")) {
+      return reject("recipientClientId is required for messages from the master.");
+    }
+    // Each well-formed send counts; one beyond the rate is dropped, not queued.
+    const [times, limit, kind] =
+      action === "ICE_CANDIDATE" ? [connection.iceTimes, this.limits.icePerSecond, "ICE_CANDIDATE"] : [connection.sdpTimes, this.limits.sdpPerSecond, "SDP"];
+    if (!admit(times, limit)) {
+      return reject(`Too many ${kind} messages on this connection: at most ${limit} per second.`, "ClientLimitExceededException");
+    }
     const messagePayload = standardBase64(payload);
 
     if (connection.role === "VIEWER") {
@@ -268,7 +323,6 @@ export class Signaling {
       return;
     }
 
-    if (typeof recipient !== "string" || recipient === "") return reject("recipientClientId is required for messages from the master.");
     // Messages from the master carry no senderClientId.
     const relayed = { messageType: action, messagePayload };
     const viewer = session.viewers.get(recipient);
@@ -277,6 +331,38 @@ export class Signaling {
     if (alexa && action === "SDP_ANSWER") return alexa(messagePayload);
     if (alexa) return; // candidates for an Alexa client have no channel back to it
     return reject(`The recipient '${recipient}' is not connected to the channel.`);
+  }
+
+  // ---- test hooks (not part of the service) -------------------------------------------------
+
+  /** The open connections of a channel that match a role and a viewer's ClientId (either may be omitted). */
+  matching({ channelArn, role, clientId } = {}) {
+    if (typeof channelArn !== "string" || channelArn === "") throw new TypeError("channelArn must be a channel ARN.");
+    if (role !== undefined && role !== null && !ROLES.has(role)) throw new TypeError(`role must be MASTER or VIEWER, got ${JSON.stringify(role)}.`);
+    if (clientId !== undefined && clientId !== null && typeof clientId !== "string") throw new TypeError("clientId must be a string.");
+    const session = this.sessions.get(channelArn);
+    if (!session) return [];
+    const all = [session.master, ...session.viewers.values()].filter((connection) => connection && connection.ws.readyState === connection.ws.OPEN);
+    return all.filter((connection) => (role == null || connection.role === role) && (clientId == null || connection.clientId === clientId));
+  }
+
+  /** Sends a frame as the service would (e.g. GO_AWAY); answers how many connections got it. */
+  sendTestMessage({ message, ...selector } = {}) {
+    const isObject = typeof message === "object" && message !== null && !Array.isArray(message);
+    if (!isObject && typeof message !== "string") throw new TypeError("message must be a JSON object or a string.");
+    return this.matching(selector).filter((connection) => connection.send(message)).length;
+  }
+
+  /** Destroys the TCP sockets of matching connections: the peer sees a close without a close frame. */
+  dropConnections(selector) {
+    const dropped = this.matching(selector);
+    for (const connection of dropped) connection.ws.terminate();
+    return dropped.length;
+  }
+
+  /** `[{ role, clientId, connectedAt }]` of a channel's connections (clientId null for the master). */
+  listConnections(channelArn) {
+    return this.matching({ channelArn }).map(({ role, clientId, connectedAt }) => ({ role, clientId: clientId ?? null, connectedAt }));
   }
 
   /** Ends every connection of a deleted channel. */

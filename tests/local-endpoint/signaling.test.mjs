@@ -9,7 +9,9 @@ let endpoint;
 let credentials;
 const clock = testClock();
 before(async () => {
-  endpoint = await startTestEndpoint({ now: clock.now });
+  // These tests open several connections to one channel at once; the connect rate has its own
+  // tests (signaling-limits.test.mjs), so it is off here.
+  endpoint = await startTestEndpoint({ now: clock.now, signalingLimits: { connectsPerSecond: null } });
   credentials = credentialsOf(endpoint);
 }, { timeout: 10000 });
 after(() => endpoint.close());

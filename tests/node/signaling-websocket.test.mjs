@@ -193,8 +193,13 @@ describe("connectSignaling", () => {
   test("by name as MASTER: DescribeSignalingChannel, GetSignalingChannelEndpoint, GetIceServerConfig; the URL opens", T, async () => {
     const { name, arn } = await newChannel();
     calls = [];
+    const before = Date.now();
     const out = await client.connectSignaling({ channelName: name, role: "MASTER" });
-    assert.deepEqual(Object.keys(out).sort(), ["channelArn", "httpsEndpoint", "iceServers", "wssUrl"]);
+    assert.deepEqual(Object.keys(out).sort(), ["channelArn", "expiresAt", "httpsEndpoint", "iceServers", "wssUrl"]);
+    // The ICE servers' Ttl (300 s here) less a minute's margin ends before the URL's 299 s.
+    assert.ok(out.expiresAt instanceof Date);
+    const ttlLeft = out.expiresAt.getTime() - before;
+    assert.ok(ttlLeft > 235_000 && ttlLeft <= 241_000, `${ttlLeft} ms`);
     assert.equal(out.channelArn, arn);
     assert.equal(calls.length, 3, calls.join(" "));
     assert.equal(calls[0].toLowerCase(), "/describesignalingchannel");

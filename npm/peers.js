@@ -1,0 +1,155 @@
+// connectViewer / connectMaster: WebRTC peers over a SignalingSession, written against the standard
+// WebRTC API only. A viewer has one RTCPeerConnection to the master; a master has one per viewer.
+// Trickle ICE both ways (candidates that come before the remote description wait for it), ICE
+// restart when the service says RECONNECT_ICE_SERVER or ICE fails, and one close() for everything.
+import { SignalingEvent, SignalingSession } from "./session.js";
+
+/** How long a master keeps a viewer's failed connection for an ICE restart to revive. */
+const FAILED_GRACE_MS = 30_000;
+
+const fingerprint = (sdp) => /^a=fingerprint:.*$/m.exec(sdp ?? "")?.[0];
+
+/** One RTCPeerConnection to `remote` (a viewer's id; none for the master), its events sent to `owner`. */
+function peer(owner, session, remote, options) {
+  const Pc = options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+  if (typeof Pc !== "function") throw new TypeError("options.RTCPeerConnection: this runtime has no WebRTC");
+  const pc = new Pc({ ...options.configuration, iceServers: session.iceServers });
+  const waiting = [];
+  const fields = (more) => ({ remoteClientId: remote, peerConnection: pc, ...more });
+  const fail = (error) => owner.dispatchEvent(new SignalingEvent("error", fields({ error })));
+  pc.onicecandidate = ({ candidate }) => {
+    if (candidate && session.state !== "closed") session.sendIceCandidate(candidate, remote);
+  };
+  pc.ontrack = ({ track, streams }) => owner.dispatchEvent(new SignalingEvent("track", fields({ track, streams })));
+  pc.ondatachannel = ({ channel }) => owner.dispatchEvent(new SignalingEvent("dataChannel", fields({ channel })));
+  pc.onconnectionstatechange = () =>
+    owner.dispatchEvent(new SignalingEvent("connectionStateChange", fields({ state: pc.connectionState })));
+  for (const track of options.localStream?.getTracks() ?? []) pc.addTrack(track, options.localStream);
+  return {
+    pc,
+    fail,
+    /** Sets the remote description, then adds the candidates that waited for it. */
+    async remote(description) {
+      await pc.setRemoteDescription(description);
+      for (const c of waiting.splice(0)) await pc.addIceCandidate(c).catch(fail);
+    },
+    candidate(c) {
+      if (pc.remoteDescription) pc.addIceCandidate(c).catch(fail);
+      else waiting.push(c);
+    },
+    /** Answers an offer and sends the answer. */
+    async answer(description) {
+      await this.remote(description);
+      await pc.setLocalDescription(await pc.createAnswer());
+      session.sendSdpAnswer(pc.localDescription, remote);
+    },
+    /** Sends a new offer (an ICE restart one with fresh ICE servers when asked). */
+    async offer(iceRestart) {
+      if (iceRestart) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart }));
+      session.sendSdpOffer(pc.localDescription, remote);
+    },
+  };
+}
+
+/** The session to use: the caller's, or one made from the options. */
+function sessionFor(options, role) {
+  return options.session ?? new SignalingSession({ ...options, role });
+}
+
+/** The object a connect function gives: an EventTarget with a close() that ends `peers` and the session. */
+function connection(session, peers, fields) {
+  const c = Object.assign(new EventTarget(), { session, ...fields });
+  c.close = () => {
+    for (const p of peers()) p.close();
+    session.close();
+    c.dispatchEvent(new SignalingEvent("close", {}));
+  };
+  return c;
+}
+
+/**
+ * A viewer: connects to the channel's master and offers to receive (and send `localStream`).
+ * Options: the SignalingSession's (`client` + `channelName` | `channelArn` + `clientId`, or `wssUrl`
+ * + `refresh`, or a ready `session`), and `localStream`, `receive` ({ audio, video }: true by
+ * default), `dataChannel` (a label, "kvsDataChannel" by default, or false), `configuration`
+ * (RTCConfiguration besides iceServers), `RTCPeerConnection`.
+ */
+export async function connectViewer(options) {
+  const session = sessionFor(options, "VIEWER");
+  await session.open();
+  let p;
+  const viewer = connection(session, () => [p.pc], {});
+  p = peer(viewer, session, undefined, options);
+  const { pc } = p;
+  const sending = new Set(options.localStream?.getTracks().map((t) => t.kind));
+  for (const kind of ["audio", "video"]) {
+    if ((options.receive?.[kind] ?? true) && !sending.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+  }
+  if (options.dataChannel !== false) viewer.dataChannel = pc.createDataChannel(options.dataChannel ?? "kvsDataChannel");
+  viewer.peerConnection = pc;
+  session.addEventListener("sdpAnswer", (e) => p.remote(e.description).catch(p.fail));
+  session.addEventListener("sdpOffer", (e) => p.answer(e.description).catch(p.fail)); // the master renegotiates
+  session.addEventListener("iceCandidate", (e) => p.candidate(e.candidate));
+  session.addEventListener("reconnectIceServer", () => p.offer(true).catch(p.fail));
+  pc.addEventListener("iceconnectionstatechange", () => {
+    if (pc.iceConnectionState === "failed") p.offer(true).catch(p.fail);
+  });
+  await p.offer(false);
+  return viewer;
+}
+
+/**
+ * A master: answers every viewer's offer with a peer connection of its own (at most `maxViewers`,
+ * 10 as the service allows), sending `localStream` to each.
+ * Options: the SignalingSession's (`client` + `channelName` | `channelArn`, or `wssUrl` + `refresh`,
+ * or a ready `session`), and `localStream`, `maxViewers`, `configuration`, `RTCPeerConnection`.
+ * Events besides the viewer's: `peer` (a new viewer) and `peerClosed`.
+ */
+export async function connectMaster(options) {
+  const session = sessionFor(options, "MASTER");
+  /** viewer id → peer */
+  const peers = new Map();
+  const master = connection(session, () => [...peers.values()].map((p) => p.pc), { peers: new Map() });
+  const drop = (id, p) => {
+    if (peers.get(id) !== p) return;
+    peers.delete(id);
+    master.peers.delete(id);
+    p.pc.close();
+    master.dispatchEvent(new SignalingEvent("peerClosed", { remoteClientId: id, peerConnection: p.pc }));
+  };
+  session.addEventListener("sdpOffer", ({ description, senderClientId: id }) => {
+    if (!id) return;
+    let p = peers.get(id);
+    // The same viewer with a new connection (another DTLS fingerprint) replaces its old peer; an
+    // ICE restart or renegotiation of the same one goes to the connection it has.
+    if (p && fingerprint(p.pc.remoteDescription?.sdp) !== fingerprint(description.sdp)) drop(id, p);
+    p = peers.get(id);
+    if (!p) {
+      if (peers.size >= (options.maxViewers ?? 10)) {
+        const error = new Error(`viewer ${id} refused: ${peers.size} viewers are connected`);
+        error.name = "ClientLimitExceededException";
+        master.dispatchEvent(new SignalingEvent("error", { error, remoteClientId: id }));
+        return;
+      }
+      const added = (p = peer(master, session, id, options));
+      peers.set(id, added);
+      master.peers.set(id, added.pc);
+      // A viewer gone for good leaves its connection failed: its place is freed after a grace
+      // period in which an ICE restart from the viewer can still bring it back.
+      added.pc.addEventListener("connectionstatechange", () => {
+        if (added.pc.connectionState !== "failed") return;
+        const t = setTimeout(() => added.pc.connectionState === "failed" && drop(id, added), FAILED_GRACE_MS);
+        master.addEventListener("close", () => clearTimeout(t));
+      });
+      master.dispatchEvent(new SignalingEvent("peer", { remoteClientId: id, peerConnection: added.pc }));
+    }
+    p.answer(description).catch(p.fail);
+  });
+  session.addEventListener("iceCandidate", (e) => peers.get(e.senderClientId)?.candidate(e.candidate));
+  session.addEventListener("reconnectIceServer", () => {
+    for (const { pc } of peers.values()) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
+  });
+  await session.open();
+  return master;
+}
