@@ -206,6 +206,8 @@ export interface SignalingSessionCommonOptions {
   reconnect?: { maxAttempts?: number; minDelayMs?: number; maxDelayMs?: number };
   /** A connection is renewed after this long (default 55 minutes; the service ends it at one hour). */
   maxConnectionMs?: number;
+  /** A WebSocket that has not opened after this long is given up and tried again (default 10000). */
+  connectTimeoutMs?: number;
 }
 /** A session that asks `client.connectSignaling` for every (re)connection. */
 export interface ClientSignalingSessionOptions extends SignalingSessionCommonOptions {

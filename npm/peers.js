@@ -2,6 +2,7 @@
 // WebRTC API only. A viewer has one RTCPeerConnection to the master; a master has one per viewer.
 // Trickle ICE both ways (candidates that come before the remote description wait for it), ICE
 // restart when the service says RECONNECT_ICE_SERVER or ICE fails, and one close() for everything.
+import { namedError } from "./errors.js";
 import { SignalingEvent, SignalingSession } from "./session.js";
 
 /** How long a master keeps a viewer's failed connection for an ICE restart to revive. */
@@ -57,15 +58,33 @@ function sessionFor(options, role) {
   return options.session ?? new SignalingSession({ ...options, role });
 }
 
-/** The object a connect function gives: an EventTarget with a close() that ends `peers` and the session. */
+/** The object a connect function gives: an EventTarget whose close() ends the peer connections
+ *  `peers()` gives and the session, once; the session ending for good ends it too. */
 function connection(session, peers, fields) {
   const c = Object.assign(new EventTarget(), { session, ...fields });
+  let closed = false;
   c.close = () => {
-    for (const p of peers()) p.close();
+    if (closed) return;
+    closed = true;
+    for (const pc of peers()) pc.close();
     session.close();
     c.dispatchEvent(new SignalingEvent("close", {}));
   };
+  session.addEventListener("close", c.close);
   return c;
+}
+
+/** Runs `setUp()`, and when it fails closes what it opened: the caller has nothing to close it with
+ *  (a session the caller gave stays open). */
+async function opening(options, c, peers, setUp) {
+  try {
+    await setUp();
+    return c;
+  } catch (error) {
+    if (options.session) for (const pc of peers()) pc.close();
+    else c.close();
+    throw error;
+  }
 }
 
 /**
@@ -77,26 +96,28 @@ function connection(session, peers, fields) {
  */
 export async function connectViewer(options) {
   const session = sessionFor(options, "VIEWER");
-  await session.open();
   let p;
-  const viewer = connection(session, () => [p.pc], {});
-  p = peer(viewer, session, undefined, options);
-  const { pc } = p;
-  const sending = new Set(options.localStream?.getTracks().map((t) => t.kind));
-  for (const kind of ["audio", "video"]) {
-    if ((options.receive?.[kind] ?? true) && !sending.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
-  }
-  if (options.dataChannel !== false) viewer.dataChannel = pc.createDataChannel(options.dataChannel ?? "kvsDataChannel");
-  viewer.peerConnection = pc;
-  session.addEventListener("sdpAnswer", (e) => p.remote(e.description).catch(p.fail));
-  session.addEventListener("sdpOffer", (e) => p.answer(e.description).catch(p.fail)); // the master renegotiates
-  session.addEventListener("iceCandidate", (e) => p.candidate(e.candidate));
-  session.addEventListener("reconnectIceServer", () => p.offer(true).catch(p.fail));
-  pc.addEventListener("iceconnectionstatechange", () => {
-    if (pc.iceConnectionState === "failed") p.offer(true).catch(p.fail);
+  const peers = () => (p ? [p.pc] : []);
+  const viewer = connection(session, peers, {});
+  return opening(options, viewer, peers, async () => {
+    await session.open();
+    p = peer(viewer, session, undefined, options);
+    const { pc } = p;
+    const sending = new Set(options.localStream?.getTracks().map((t) => t.kind));
+    for (const kind of ["audio", "video"]) {
+      if ((options.receive?.[kind] ?? true) && !sending.has(kind)) pc.addTransceiver(kind, { direction: "recvonly" });
+    }
+    if (options.dataChannel !== false) viewer.dataChannel = pc.createDataChannel(options.dataChannel ?? "kvsDataChannel");
+    viewer.peerConnection = pc;
+    session.addEventListener("sdpAnswer", (e) => p.remote(e.description).catch(p.fail));
+    session.addEventListener("sdpOffer", (e) => p.answer(e.description).catch(p.fail)); // the master renegotiates
+    session.addEventListener("iceCandidate", (e) => p.candidate(e.candidate));
+    session.addEventListener("reconnectIceServer", () => p.offer(true).catch(p.fail));
+    pc.addEventListener("iceconnectionstatechange", () => {
+      if (pc.iceConnectionState === "failed") p.offer(true).catch(p.fail);
+    });
+    await p.offer(false);
   });
-  await p.offer(false);
-  return viewer;
 }
 
 /**
@@ -110,7 +131,8 @@ export async function connectMaster(options) {
   const session = sessionFor(options, "MASTER");
   /** viewer id → peer */
   const peers = new Map();
-  const master = connection(session, () => [...peers.values()].map((p) => p.pc), { peers: new Map() });
+  const pcs = () => [...peers.values()].map((p) => p.pc);
+  const master = connection(session, pcs, { peers: new Map() });
   const drop = (id, p) => {
     if (peers.get(id) !== p) return;
     peers.delete(id);
@@ -127,8 +149,7 @@ export async function connectMaster(options) {
     p = peers.get(id);
     if (!p) {
       if (peers.size >= (options.maxViewers ?? 10)) {
-        const error = new Error(`viewer ${id} refused: ${peers.size} viewers are connected`);
-        error.name = "ClientLimitExceededException";
+        const error = namedError("ClientLimitExceededException", `viewer ${id} refused: ${peers.size} viewers are connected`);
         master.dispatchEvent(new SignalingEvent("error", { error, remoteClientId: id }));
         return;
       }
@@ -150,6 +171,5 @@ export async function connectMaster(options) {
   session.addEventListener("reconnectIceServer", () => {
     for (const { pc } of peers.values()) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
   });
-  await session.open();
-  return master;
+  return opening(options, master, pcs, () => session.open());
 }

@@ -41,6 +41,9 @@ function decode(payload) {
   return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
 }
 
+/** An RTCIceCandidateInit's members of `c`, nothing else. */
+const candidateInit = ({ candidate, sdpMid, sdpMLineIndex, usernameFragment }) => ({ candidate, sdpMid, sdpMLineIndex, usernameFragment });
+
 /** The status of a refused WebSocket handshake, where the WebSocket implementation tells it (Node's `ws`). */
 function handshakeError(event) {
   const status = Number(/\b([45]\d\d)\b/.exec(event?.message ?? event?.error?.message ?? "")?.[1]);
@@ -100,8 +103,9 @@ export function filterSdpCodecs(sdp, codecs) {
  * (re)connect calls `client.connectSignaling` for a fresh URL. From what an edge function vended:
  * `{ wssUrl, iceServers?, role, clientId?, refresh?: () => Promise<{ wssUrl, iceServers }> }`.
  * Both take `webSocket` (a WebSocket class; the global one by default), `keepCodecs`,
- * `maxQueuedMessages` (100), `reconnect` (`{ maxAttempts: 8, minDelayMs: 250, maxDelayMs: 10000 }`)
- * and `maxConnectionMs` (55 minutes: reconnect before the service's one-hour limit).
+ * `maxQueuedMessages` (100), `reconnect` (`{ maxAttempts: 8, minDelayMs: 250, maxDelayMs: 10000 }`),
+ * `connectTimeoutMs` (10 s for a WebSocket to open) and `maxConnectionMs` (55 minutes: reconnect
+ * before the service's one-hour limit).
  */
 export class SignalingSession extends EventTarget {
   #o;
@@ -115,11 +119,11 @@ export class SignalingSession extends EventTarget {
 
   constructor(options) {
     super();
-    const o = { maxQueuedMessages: 100, maxConnectionMs: 55 * 60_000, ...options };
+    const o = { maxQueuedMessages: 100, maxConnectionMs: 55 * 60_000, connectTimeoutMs: 10_000, ...options };
     o.reconnect = { maxAttempts: 8, minDelayMs: 250, maxDelayMs: 10_000, ...options?.reconnect };
     o.webSocket ??= globalThis.WebSocket;
     if (typeof o.webSocket !== "function") {
-      throw new TypeError("options.webSocket: no global WebSocket here; pass a WebSocket class (in Node, the `ws` package)");
+      throw new TypeError("options.webSocket: no global WebSocket here: pass a WebSocket class (Node: the `ws` package)");
     }
     if (o.role !== "MASTER" && o.role !== "VIEWER") throw new TypeError('options.role: must be "MASTER" or "VIEWER"');
     if (o.role === "VIEWER" && !ID.test(o.clientId ?? "")) {
@@ -189,8 +193,7 @@ export class SignalingSession extends EventTarget {
   sendIceCandidate(candidate, recipientClientId, options) {
     const c = typeof candidate?.toJSON === "function" ? candidate.toJSON() : candidate;
     if (typeof c?.candidate !== "string") throw new TypeError("candidate: must be an RTCIceCandidate(Init)");
-    const { sdpMid, sdpMLineIndex, usernameFragment } = c;
-    this.#send("ICE_CANDIDATE", { candidate: c.candidate, sdpMid, sdpMLineIndex, usernameFragment }, recipientClientId, options);
+    this.#send("ICE_CANDIDATE", candidateInit(c), recipientClientId, options);
   }
 
   #description(d) {
@@ -266,7 +269,8 @@ export class SignalingSession extends EventTarget {
     const ws = this.#ws;
     this.#ws = undefined;
     if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    ws.onerror = () => {}; // closing a socket still connecting may report an error
     try {
       ws.close(code, reason);
     } catch {
@@ -280,7 +284,7 @@ export class SignalingSession extends EventTarget {
     try {
       if (target === undefined) {
         if (!this.#o.refresh) {
-          throw namedError("SignalingConnectionError", "a vended wssUrl is good for one connection: give `refresh` to reconnect", { fatal: true });
+          throw namedError("SignalingConnectionError", "a vended wssUrl opens once: give `refresh` to reconnect", { fatal: true });
         }
         const next = await this.#o.refresh(fresh);
         if (this.state === "closed") return;
@@ -291,7 +295,12 @@ export class SignalingSession extends EventTarget {
       const ws = new this.#o.webSocket(target);
       this.#ws = ws;
       let opened = false;
+      const timeout = this.#later(() => {
+        this.#drop(1000, "timed out");
+        this.#failed(namedError("TimeoutError", `the signaling WebSocket did not open within ${this.#o.connectTimeoutMs} ms`));
+      }, this.#o.connectTimeoutMs);
       ws.onopen = () => {
+        clearTimeout(timeout);
         opened = true;
         this.#attempt = 0;
         this.#refusedOnce = false;
@@ -309,6 +318,7 @@ export class SignalingSession extends EventTarget {
       };
       ws.onclose = (e) => {
         if (ws !== this.#ws) return;
+        clearTimeout(timeout);
         this.#ws = undefined;
         clearTimeout(this.#lifetime);
         if (opened) this.#reconnect(`the connection closed (${e?.code ?? "no code"})`);
@@ -378,7 +388,7 @@ export class SignalingSession extends EventTarget {
     if (type === "sdpOffer" || type === "sdpAnswer" || type === "iceCandidate") {
       try {
         const p = decode(payload);
-        if (type === "iceCandidate") fields.candidate = { candidate: p.candidate, sdpMid: p.sdpMid, sdpMLineIndex: p.sdpMLineIndex, usernameFragment: p.usernameFragment };
+        if (type === "iceCandidate") fields.candidate = candidateInit(p);
         else fields.description = { type: p.type, sdp: p.sdp };
       } catch {
         const error = namedError("DeserializationError", `a ${messageType} message whose payload is not base64 of JSON`);
@@ -394,8 +404,7 @@ export class SignalingSession extends EventTarget {
 
   async #refreshIce(fields) {
     try {
-      if (this.#o.client) this.iceServers = (await this.#o.refresh(true)).iceServers;
-      else if (this.#o.refresh) this.iceServers = (await this.#o.refresh(true)).iceServers ?? this.iceServers;
+      if (this.#o.refresh) this.iceServers = (await this.#o.refresh(true)).iceServers ?? this.iceServers;
     } catch (error) {
       this.dispatchEvent(new SignalingEvent("error", { error }));
     }

@@ -60,7 +60,7 @@ const canIsolate = (() => {
   return null;
 })();
 
-test("the page: stream ACTIVE, tags, a readable error, a channel, master and viewer over a data channel", { timeout: (FLOW_LIMIT_S + 5) * 1000 }, async () => {
+test("the page: stream ACTIVE, tags, a readable error, a channel, master and viewer: data channel, camera video, test pattern without a camera", { timeout: (FLOW_LIMIT_S + 5) * 1000 }, async () => {
   // The WebRTC step must run in a network namespace of its own; without one the test fails.
   assert.equal(canIsolate, null, canIsolate ?? "");
   const child = spawn("timeout", ["-k", "5", String(FLOW_LIMIT_S), join(here, "..", "support", "run-in-netns.sh"), process.execPath, join(here, "flow.mjs")], {
@@ -83,8 +83,19 @@ test("the page: stream ACTIVE, tags, a readable error, a channel, master and vie
     "a bad input gives a readable error",
     "create a signaling channel",
     "connect master and viewer over a data channel",
+    "the viewer plays the master's camera",
+    "without a camera the master sends a test pattern",
   ]) {
     assert.ok(names.includes(expected), `missing step: ${expected}`);
   }
-  assert.ok(result.shots.length >= 8, `screenshots: ${result.shots.join(", ")}`);
+  assert.ok(result.shots.length >= 10, `screenshots: ${result.shots.join(", ")}`);
+  // Video reached every viewer: the fake camera's in a viewer frame, the canvas test pattern's (its
+  // master's getUserMedia fails) in a viewer frame and in the Connect panel as VIEWER.
+  assert.deepEqual(result.videoChecks.map((check) => check.what), ["camera", "test pattern", "test pattern in the Connect panel"]);
+  for (const check of result.videoChecks) {
+    assert.ok(check.advancedS >= 0.5 && check.newFrames > 0 && check.lit >= 12 && (check.colors >= 2 || check.cellsOffDominant >= 8), JSON.stringify(check));
+  }
+  for (const check of result.videoChecks) console.log(`video: ${JSON.stringify(check)}`);
+  for (const path of result.videoShots) console.log(`viewer screenshot: ${path}`);
+  console.log(`flow: ${result.ms} ms; ${result.steps.map((step) => `${step.name} ${step.ms} ms`).join("; ")}`);
 });

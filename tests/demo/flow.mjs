@@ -1,7 +1,11 @@
 // The demo's browser flow, run by demo.test.mjs through tests/support/run-in-netns.sh: starts the demo (local
-// endpoint + page server) on free ports and drives the real page in headless Chromium: create a
-// stream and see it ACTIVE, add and remove a tag, a readable error for bad input, create a channel,
-// connect a master and a viewer frame over a WebRTC data channel. Screenshots go to artifacts/demo/.
+// endpoint + page server) on free ports and drives the real page in headless Chromium (with
+// Chromium's fake camera): create a stream and see it ACTIVE, add and remove a tag, a readable error
+// for bad input, create a channel, connect a master and a viewer frame over WebRTC: the data
+// channel's echo, and the master's camera playing in the viewer (time advancing, frames changing and
+// not black); then a master in a context whose getUserMedia fails sends its canvas test pattern,
+// checked the same way in a viewer frame and in the first page's Connect panel as VIEWER.
+// Screenshots go to artifacts/demo/ (the viewers': 11-viewer-camera.png, 12-viewer-test-pattern.png).
 // Prints one `DEMO_FLOW_RESULT <json>` line; exits 0 when every step passed.
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
@@ -52,6 +56,100 @@ async function shotOf(locator, name) {
   shots.push(`${name}.png`);
 }
 
+/** One look at the viewer's <video> in `frame`: time, frames shown, 16 grid points and the frame scaled to 32×24 cells. */
+function sampleVideo(frame, selector) {
+  return frame.evaluate((selector) => {
+    const video = document.querySelector(selector);
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    const canvas = Object.assign(document.createElement("canvas"), { width, height });
+    const g = canvas.getContext("2d", { willReadFrequently: true });
+    g.drawImage(video, 0, 0, width, height);
+    const points = [];
+    for (let y = 0; y < 4; y++) {
+      for (let x = 0; x < 4; x++) {
+        const [r, gr, b] = g.getImageData(Math.floor(((x + 0.5) * width) / 4), Math.floor(((y + 0.5) * height) / 4), 1, 1).data;
+        points.push([r, gr, b]);
+      }
+    }
+    const small = Object.assign(document.createElement("canvas"), { width: 32, height: 24 });
+    const sg = small.getContext("2d", { willReadFrequently: true });
+    sg.drawImage(canvas, 0, 0, 32, 24);
+    const data = sg.getImageData(0, 0, 32, 24).data;
+    const cells = [];
+    for (let i = 0; i < data.length; i += 4) cells.push([data[i], data[i + 1], data[i + 2]]);
+    return {
+      currentTime: video.currentTime,
+      frames: video.getVideoPlaybackQuality().totalVideoFrames,
+      width,
+      height,
+      paused: video.paused,
+      points,
+      cells,
+    };
+  }, selector);
+}
+
+const nearBlack = ([r, g, b]) => Math.max(r, g, b) < 40;
+const colorKey = ([r, g, b]) => [r, g, b].map((v) => v >> 5).join(",");
+const luma = ([r, g, b]) => 0.299 * r + 0.587 * g + 0.114 * b;
+/** How many of `colors` are not the most common one (by colorKey): 0 for a flat frame. */
+function offDominant(colors) {
+  const counts = new Map();
+  for (const color of colors) counts.set(colorKey(color), (counts.get(colorKey(color)) ?? 0) + 1);
+  return colors.length - Math.max(...counts.values());
+}
+
+/**
+ * The viewer's video plays: it has frames, its time advances over a second, the picture changes, and
+ * it is not black (at least 12 of 16 grid points are not near-black) nor one flat colour (a decoder
+ * that fails shows flat green: at least 2 colours among the grid points, or else at least 8 of
+ * the 768 cells of the whole frame off its dominant colour: Chromium's fake camera is a green card
+ * whose pacman and clock can fall between the grid points).
+ */
+async function checkVideo(frame, what, selector = "#remote-video") {
+  try {
+    await frame.waitForFunction((selector) => {
+      const video = document.querySelector(selector);
+      return video && video.readyState >= 2 && video.videoWidth > 0 && video.currentTime > 0;
+    }, selector, { timeout: STEP_TIMEOUT_MS });
+  } catch (error) {
+    const state = await frame.evaluate((selector) => {
+      const video = document.querySelector(selector);
+      return video && { readyState: video.readyState, videoWidth: video.videoWidth, currentTime: video.currentTime, hasStream: Boolean(video.srcObject) };
+    }, selector).catch(() => null);
+    throw new Error(`${what}: no playing video in ${selector} within ${STEP_TIMEOUT_MS} ms (${JSON.stringify(state)}): ${error.message.split("\n")[0]}`);
+  }
+  const first = await sampleVideo(frame, selector);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const second = await sampleVideo(frame, selector);
+  const advanced = second.currentTime - first.currentTime;
+  assert.ok(advanced >= 0.5, `${what}: currentTime went from ${first.currentTime} to ${second.currentTime} in a second`);
+  assert.equal(second.paused, false, `${what}: the video is paused`);
+  assert.ok(second.frames > first.frames, `${what}: no new frame shown in a second (${first.frames} then ${second.frames})`);
+  for (const sample of [first, second]) {
+    const lit = sample.points.filter((point) => !nearBlack(point)).length;
+    const colors = new Set(sample.points.map(colorKey)).size;
+    const off = offDominant(sample.cells);
+    assert.ok(lit >= 12, `${what}: only ${lit} of 16 points are not near-black: ${JSON.stringify(sample.points)}`);
+    assert.ok(colors >= 2 || off >= 8, `${what}: one flat colour (16 points ${JSON.stringify(sample.points)}, ${off} of 768 cells off it)`);
+  }
+  const changedCells = first.cells.filter((cell, i) => Math.abs(luma(cell) - luma(second.cells[i])) > 4).length;
+  assert.ok(changedCells >= 2, `${what}: the picture did not change in a second (${changedCells} of 768 cells changed)`);
+  const summary = {
+    what,
+    size: `${second.width}x${second.height}`,
+    advancedS: Number(advanced.toFixed(2)),
+    newFrames: second.frames - first.frames,
+    changedCells,
+    lit: second.points.filter((point) => !nearBlack(point)).length,
+    colors: new Set(second.points.map(colorKey)).size,
+    cellsOffDominant: offDominant(second.cells),
+  };
+  log(`video ok: ${JSON.stringify(summary)}`);
+  return summary;
+}
+
 async function step(name, body) {
   const t0 = Date.now();
   log(`step: ${name}`);
@@ -70,7 +168,11 @@ try {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+      // A fake camera (a moving green test card) and no permission prompt.
+      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -175,11 +277,18 @@ try {
     await shotOf(page.locator("#channels"), "07-channel-active");
   });
 
+  const videoChecks = [];
+  const videoShots = [];
+
   await step("connect master and viewer over a data channel", async () => {
     await page.selectOption("#connect-channel", channel);
     await page.selectOption("#connect-role", "MASTER");
+    assert.equal(await page.inputValue("#connect-video-source"), "camera");
     await page.click("#connect-start");
     await page.locator("#connect-state").filter({ hasText: "signaling" }).waitFor();
+    // The fake camera is in use, shown beside the log.
+    await page.locator("#connect-media[data-source=camera]").waitFor();
+    await page.locator("#signaling-log li[data-type=LOCAL_VIDEO]").filter({ hasText: "sending the camera" }).waitFor();
     const wssUrl = await page.inputValue("#connect-wss-url");
     assert.match(wssUrl, /^ws:\/\/127\.0\.0\.1:\d+\/signaling\/m-[0-9a-f]{8}\?.*X-Amz-Signature=/);
     assert.ok((await page.locator("#connect-ice-servers li").count()) >= 1);
@@ -191,11 +300,76 @@ try {
     await page.fill("#dc-text", "ping from the master");
     await page.click("#dc-send-form button");
     await viewer.locator("#dc-messages li").filter({ hasText: "master: ping from the master" }).waitFor();
-    // The signaling log shows the offer, the answer and candidates on the namespace's address.
-    for (const type of ["SDP_OFFER", "SDP_ANSWER", "ICE_CANDIDATE", "DATA_CHANNEL_OPEN"]) {
+    // The signaling log shows the offer, the answer, candidates and the peer connection's state.
+    for (const type of ["SDP_OFFER", "SDP_ANSWER", "ICE_CANDIDATE", "DATA_CHANNEL_OPEN", "VIEWER_JOINED"]) {
       await page.locator(`#signaling-log li[data-type=${type}]`).first().waitFor();
     }
+    await page.locator("#signaling-log li[data-type=PEER_CONNECTION]").filter({ hasText: "connected" }).first().waitFor();
+    await page.locator("#connect-peers li[data-state=connected]").waitFor();
+    await viewer.locator("#viewer-peer-state").filter({ hasText: "connected" }).waitFor();
     await shotOf(page.locator("#connect"), "08-connect-data-channel");
+  });
+
+  await step("the viewer plays the master's camera", async () => {
+    const frame = await (await page.$("#viewer-frame")).contentFrame();
+    videoChecks.push(await checkVideo(frame, "camera"));
+    await page.locator("#viewer-frame").scrollIntoViewIfNeeded();
+    await shotOf(page.locator("#viewer-frame"), "11-viewer-camera");
+    videoShots.push(join(SHOTS, "11-viewer-camera.png"));
+    log(`viewer screenshot: ${videoShots.at(-1)}`);
+  });
+
+  await step("without a camera the master sends a test pattern", async () => {
+    // The first master leaves the channel; a master in a context where getUserMedia fails takes it.
+    await page.click("#close-viewer-frame");
+    await page.click("#connect-stop");
+    await page.locator("#connect-state").filter({ hasText: "closed" }).waitFor();
+    await page.locator("#signaling-log li[data-type=WEBSOCKET_CLOSED]").waitFor();
+    const noCamera = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    noCamera.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await noCamera.addInitScript(() => {
+      if (!navigator.mediaDevices) return;
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Requested device not found", "NotFoundError"));
+    });
+    const master = await noCamera.newPage();
+    master.on("pageerror", (error) => pageErrors.push(error.message));
+    await master.goto(demo.url);
+    await master.waitForSelector("body[data-ready=true]");
+    await master.locator(`#connect-channel option[value="${channel}"]`).waitFor({ state: "attached" });
+    await master.selectOption("#connect-channel", channel);
+    await master.selectOption("#connect-role", "MASTER");
+    await master.click("#connect-start");
+    await master.locator("#connect-state").filter({ hasText: "signaling" }).waitFor();
+    await master.locator("#connect-media[data-source=pattern]").waitFor();
+    await master.locator("#signaling-log li[data-type=LOCAL_VIDEO]").filter({ hasText: "no camera (NotFoundError" }).waitFor();
+    await master.click("#open-viewer-frame");
+    const viewer = master.frameLocator("#viewer-frame");
+    await viewer.locator("#connect-state").filter({ hasText: "open" }).waitFor();
+    await viewer.locator("#dc-messages li").filter({ hasText: /^master: echo: hello from viewer-/ }).waitFor();
+    const frame = await (await master.$("#viewer-frame")).contentFrame();
+    const pattern = await checkVideo(frame, "test pattern");
+    // The bars: more colours than the fake camera's two greens.
+    assert.ok(pattern.colors >= 4, `the test pattern shows ${pattern.colors} colours at the 16 points`);
+    videoChecks.push(pattern);
+    await master.locator("#viewer-frame").scrollIntoViewIfNeeded();
+    await shotOf(master.locator("#viewer-frame"), "12-viewer-test-pattern");
+    videoShots.push(join(SHOTS, "12-viewer-test-pattern.png"));
+    log(`viewer screenshot: ${videoShots.at(-1)}`);
+    // The first page joins as a second viewer from the Connect panel (connectViewer there).
+    await page.selectOption("#connect-role", "VIEWER");
+    await page.click("#connect-start");
+    await page.locator("#connect-media[data-source=remote]").waitFor();
+    await page.locator("#connect-state").filter({ hasText: "open" }).waitFor();
+    await page.locator("#dc-messages li").filter({ hasText: /^master: echo: hello from viewer-/ }).waitFor();
+    await master.locator("#connect-peers li[data-state=connected]").nth(1).waitFor();
+    const panel = await checkVideo(page.mainFrame(), "test pattern in the Connect panel", "#connect-video");
+    assert.ok(panel.colors >= 4, `the Connect panel's viewer shows ${panel.colors} colours at the 16 points`);
+    videoChecks.push(panel);
+    await page.click("#connect-stop");
+    await page.locator("#connect-state").filter({ hasText: "closed" }).waitFor();
+    await master.click("#connect-stop");
+    await master.locator("#connect-state").filter({ hasText: "closed" }).waitFor();
+    await noCamera.close();
   });
 
   await step("phone width", async () => {
@@ -227,7 +401,7 @@ try {
   clearTimeout(watchdog);
   await browser.close();
   await demo.close();
-  finish({ ok: true, steps, shots, ms: Date.now() - started }, 0);
+  finish({ ok: true, steps, shots, videoChecks, videoShots, ms: Date.now() - started }, 0);
 } catch (error) {
   log(`failed: ${error.stack ?? error}`);
   try {

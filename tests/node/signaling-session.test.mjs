@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import WebSocket, { WebSocketServer } from "ws";
-import { KinesisVideoClient, SignalingSession, filterSdpCodecs } from "../../pkg/node.js";
+import { KinesisVideoClient, SignalingSession, connectViewer, filterSdpCodecs } from "../../pkg/node.js";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 
 const T = { timeout: 20_000 };
@@ -486,5 +486,45 @@ describe("through the local endpoint", () => {
       c.free();
       await short.close();
     }
+  });
+
+  test("connectViewer that fails after connecting closes what it opened", T, async () => {
+    const { name, arn } = await channel();
+    const made = [];
+    /** A peer connection whose offer is past the service's 10 KB. */
+    class BigOfferPeerConnection extends EventTarget {
+      constructor(configuration) {
+        super();
+        this.configuration = configuration;
+        this.closed = false;
+        made.push(this);
+      }
+      addTransceiver() {}
+      createDataChannel(label) {
+        return { label };
+      }
+      async createOffer() {
+        return { type: "offer", sdp: "a=x".repeat(4000) };
+      }
+      async setLocalDescription(d) {
+        this.localDescription = d;
+      }
+      close() {
+        this.closed = true;
+      }
+    }
+    await assert.rejects(
+      connectViewer({ client, channelName: name, clientId: "leaky", webSocket: WebSocket, RTCPeerConnection: BigOfferPeerConnection }),
+      { name: "PayloadTooLargeError" },
+    );
+    assert.equal(made.length, 1);
+    assert.equal(made[0].closed, true, "the peer connection is closed");
+    await until(() => kvs.signalingConnections(arn).length === 0, "the signaling connection to close");
+    // A session the caller gave stays theirs: only the peer connection is closed.
+    const session = new SignalingSession({ client, channelName: name, role: "VIEWER", clientId: "own", webSocket: WebSocket });
+    await assert.rejects(connectViewer({ session, RTCPeerConnection: BigOfferPeerConnection }), { name: "PayloadTooLargeError" });
+    assert.equal(made[1].closed, true);
+    assert.equal(session.state, "open");
+    session.close();
   });
 });

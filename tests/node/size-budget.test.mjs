@@ -2,7 +2,8 @@
 // minified by esbuild, gzip -9. Three budgets, so that growth is a decision, not an accident:
 // - the client, the signer and connectSignaling (an app that imports none of the WebRTC helpers):
 //   48,000 B;
-// - what SignalingSession, connectViewer/connectMaster and fromCognitoIdentityPool add: under 5,000 B;
+// - what SignalingSession, connectViewer/connectMaster and fromCognitoIdentityPool add: under 5 KB
+//   (5,120 B: the README counts KB as 1,024 bytes);
 // - everything: below what a browser app ships with the AWS SDK v3 kinesis-video, -signaling and
 //   -archived-media clients plus the KVS WebRTC SDK (74,191 B, measured here with esbuild).
 import { test } from "node:test";
@@ -13,7 +14,7 @@ import { gzipSync } from "node:zlib";
 import { browserBundle, wholePackage } from "../support/browser-bundle.mjs";
 
 const CLIENT_BUDGET = 48_000;
-const WEBRTC_HELPERS_BUDGET = 5_000;
+const WEBRTC_HELPERS_BUDGET = 5 * 1024;
 const AWS_SDKS_WITH_WEBRTC_SDK = 74_191;
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;

@@ -51,12 +51,12 @@ describe("TypeScript consumers of the package", { timeout: 4 * TIMEOUT, concurre
     for (const op of operations) assert.match(source, new RegExp(`\\b[cs]\\.${op}\\(`), `consumer.ts calls ${op}`);
   });
 
-  test("wrong member name, wrong enum literal, missing required member: each reported", { timeout: TIMEOUT }, async () => {
+  test("wrong member name, wrong enum literal, missing required member, a wrong role, a field the event lacks: each reported", { timeout: TIMEOUT }, async () => {
     const file = "invalid-consumer.ts";
     const expected = (await readFile(join(TYPES, file), "utf8"))
       .split("\n")
       .flatMap((line, i) => [...line.matchAll(/expect (TS\d+)/g)].map((m) => `${i + 1} ${m[1]}`));
-    assert.equal(expected.length, 3);
+    assert.equal(expected.length, 5);
     const { code, output } = await tsc(project.dir, ["-p", "tsconfig.invalid.json"]);
     assert.notEqual(code, 0);
     const reported = [...output.matchAll(new RegExp(`^${file}\\((\\d+),\\d+\\): error (TS\\d+)`, "gm"))].map((m) => `${m[1]} ${m[2]}`);
@@ -64,5 +64,6 @@ describe("TypeScript consumers of the package", { timeout: 4 * TIMEOUT, concurre
     assert.match(output, /'StreamNme' does not exist in type 'DescribeStreamInput'/);
     assert.match(output, /'"GET_HLS"' is not assignable to type 'APIName'/);
     assert.match(output, /Property 'CurrentVersion' is missing/);
+    assert.match(output, /'"PEER"' is not assignable to type 'SignalingRole'/);
   });
 });

@@ -1,8 +1,10 @@
 // The viewer page (a frame or tab opened from the Connect panel): gets the connection from the
-// page that opened it (credentials never go into the URL), connects as VIEWER and opens a data channel.
-import init from "/pkg/web.js";
+// page that opened it (credentials never go into the URL), connects with the package's
+// connectViewer, plays the master's video and talks to the master over the data channel.
+import init, { connectViewer } from "/pkg/web.js";
 import { makeClient } from "./connection.js";
-import { logRenderer, startPeer } from "./peer.js";
+import { play } from "./media.js";
+import { logPeers, loggedSession, logRenderer, wireDataChannel } from "./signaling-log.js";
 import { $, h, renderError, renderStatus } from "./ui.js";
 
 function askHost() {
@@ -30,12 +32,34 @@ async function localConfig() {
   };
 }
 
+function setState(value) {
+  const state = $("#connect-state");
+  state.textContent = value;
+  state.className = `badge badge-${value}`;
+  $("#dc-send-form button").disabled = value !== "open";
+}
+
+/** The video's size and how many frames it showed, under it. */
+function watchVideo(video) {
+  const info = $("#video-info");
+  const show = () => {
+    if (!video.videoWidth) return;
+    const frames = video.getVideoPlaybackQuality?.().totalVideoFrames;
+    info.textContent = `${video.videoWidth}×${video.videoHeight}${frames === undefined ? "" : `, ${frames} frames`}, ${video.currentTime.toFixed(1)} s`;
+  };
+  video.addEventListener("resize", show);
+  setInterval(show, 1000);
+}
+
 async function main() {
   const status = $("#viewer-status");
   const messages = $("#dc-messages");
-  const state = $("#connect-state");
+  const video = $("#remote-video");
   if (new URLSearchParams(location.search).has("embedded")) document.body.classList.add("embedded");
-  let peer;
+  const log = logRenderer($("#signaling-log"));
+  const onMessage = (text, from) => messages.append(h("li", {}, h("b", {}, from), ": ", text));
+  let viewer;
+  let session;
   try {
     await init();
     const config = (await askHost()) ?? (await localConfig());
@@ -45,33 +69,56 @@ async function main() {
     $("#viewer-client-id").textContent = clientId;
     $("#viewer-endpoint").textContent = config.settings.endpoint ?? `AWS ${config.settings.region}`;
     renderStatus(status, "Connecting…", "busy");
-    peer = await startPeer({
+    setState("connecting");
+    session = await loggedSession({
       client: makeClient(config.settings),
       channelName: config.channelName,
       role: "VIEWER",
       clientId,
       natTraversal: config.natTraversal,
-      log: logRenderer($("#signaling-log")),
-      onState: (value) => {
-        state.textContent = value;
-        state.className = `badge badge-${value}`;
-        $("#dc-send-form button").disabled = value !== "open";
-        if (value === "open") renderStatus(status, "Data channel open.");
+      log,
+    });
+    session.addEventListener("close", () => setState("closed"));
+    viewer = await connectViewer({ session });
+    setState("signaling");
+    logPeers(viewer, log);
+    viewer.addEventListener("connectionStateChange", (e) => {
+      $("#viewer-peer-state").textContent = e.state;
+      if (e.state === "failed") renderStatus(status, "The peer connection failed; the viewer tries an ICE restart.", "warn");
+    });
+    viewer.addEventListener("track", (e) => {
+      if (e.track.kind === "video") play(video, e.streams[0] ?? new MediaStream([e.track]));
+    });
+    watchVideo(video);
+    wireDataChannel(viewer.dataChannel, {
+      remote: "master",
+      log,
+      onMessage,
+      hello: `hello from ${clientId}`,
+      onOpen: () => {
+        setState("open");
+        renderStatus(status, "Data channel open.");
       },
-      onMessage: (text, from) => messages.append(h("li", {}, h("b", {}, from), ": ", text)),
     });
   } catch (error) {
+    log({ direction: "error", type: "CONNECT_FAILED", detail: `${error.name}: ${error.message}` });
+    viewer?.close();
+    session?.close();
+    setState("closed");
     renderError(status, error);
   }
   $("#dc-send-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = $("#dc-text").value;
-    if (!text || !peer) return;
-    peer.sendText(text);
+    if (!text || viewer?.dataChannel?.readyState !== "open") return;
+    viewer.dataChannel.send(text);
     messages.append(h("li", { class: "mine" }, h("b", {}, "you"), `: ${text}`));
     $("#dc-text").value = "";
   });
-  window.addEventListener("pagehide", () => peer?.close());
+  window.addEventListener("pagehide", () => {
+    viewer?.close();
+    session?.close();
+  });
 }
 
 main();

@@ -1,8 +1,14 @@
 // A strict TypeScript consumer: every operation with typed input and typed output, the signers,
-// connectSignaling, the paginators and the waiters. Compiled with `tsc --strict --noEmit`; never run.
+// connectSignaling, the signaling session, the peers, guest credentials, the paginators and the
+// waiters. Compiled with `tsc --strict --noEmit`; never run.
 import init, {
   KinesisVideoClient,
   KinesisVideoSignalingClient,
+  SignalingSession,
+  connectMaster,
+  connectViewer,
+  filterSdpCodecs,
+  fromCognitoIdentityPool,
   initSync,
   paginateDescribeMappedResourceConfiguration,
   paginateListEdgeAgentConfigurations,
@@ -18,8 +24,11 @@ import init, {
   type ChannelProtocol,
   type Credentials,
   type CredentialsProvider,
+  type IceServer,
   type KinesisVideoError,
+  type MasterConnection,
   type SignalingConnection,
+  type ViewerConnection,
   type SignedHttpRequest,
   type StreamInfo,
 } from "kinesis-video-wasm";
@@ -106,6 +115,36 @@ export async function everything(): Promise<void> {
   const authorization: string | undefined = signed.headers.authorization;
   const url: string = presignUrl({ url: "https://example.com/" }, { credentials, region: "us-west-2", service: "kinesisvideo", expiresIn: 60, signingDate: new Date() });
 
+  const expires: Date = (await c.connectSignaling({ channelArn: "arn", role: "MASTER" }, { forceRefresh: true, abortSignal: signal })).expiresAt;
+
+  // Signaling session, peers, guest credentials.
+  const session = new SignalingSession({ client: c, channelName: "ch", role: "VIEWER", clientId: "v", keepCodecs: ["H264"], reconnect: { maxAttempts: 3 } });
+  session.addEventListener("sdpAnswer", (e) => {
+    const sdp: string | undefined = e.description.sdp;
+    void sdp;
+  });
+  session.addEventListener("iceCandidate", (e) => void (e.candidate.candidate satisfies string | undefined));
+  session.addEventListener("statusResponse", (e) => void (e.statusResponse.errorType satisfies string | undefined));
+  session.addEventListener("reconnectIceServer", (e) => void (e.iceServers satisfies IceServer[]));
+  session.addEventListener("error", (e) => void (e.error satisfies Error));
+  await session.open();
+  session.sendSdpOffer({ type: "offer", sdp: filterSdpCodecs("v=0", ["H264", "opus"]) }, undefined, { correlationId: "c1" });
+  const vended = new SignalingSession({ wssUrl: "wss://v", role: "MASTER", refresh: async () => ({ wssUrl: "wss://v2" }) });
+  vended.sendIceCandidate({ candidate: "candidate:1", sdpMid: "0", sdpMLineIndex: 0 }, "viewer-1");
+  const state: "new" | "connecting" | "open" | "reconnecting" | "closed" = vended.state;
+  const viewer: ViewerConnection = await connectViewer({ client: c, channelName: "ch", clientId: "v", receive: { audio: false }, dataChannel: "chat" });
+  viewer.addEventListener("track", (e) => void (e.streams[0] satisfies MediaStream | undefined));
+  viewer.dataChannel?.send("hi");
+  const master: MasterConnection = await connectMaster({ session: vended, maxViewers: 3 });
+  master.addEventListener("peer", (e) => void (e.remoteClientId satisfies string));
+  const viewers: number = master.peers.size;
+  master.close();
+  const guest = new KinesisVideoClient({
+    region: "us-west-2",
+    credentials: fromCognitoIdentityPool({ identityPoolId: "us-west-2:0a1b", logins: { "accounts.example.com": async () => "token" } }),
+  });
+  guest.free();
+
   // Paginators and waiters.
   for await (const page of paginateListStreams(c, {}, { pageSize: 10 })) {
     const names: (string | undefined)[] | undefined = page.StreamInfoList?.map((i) => i.StreamName);
@@ -130,5 +169,5 @@ export async function everything(): Promise<void> {
   }
   c.free();
 
-  void [endpoint, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, protocol, a16, a17, a18, a19, a20, a21, a32, ice, answer, pc, wss, authorization, url, active, info, channel];
+  void [expires, state, viewers, endpoint, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, protocol, a16, a17, a18, a19, a20, a21, a32, ice, answer, pc, wss, authorization, url, active, info, channel];
 }
