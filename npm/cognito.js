@@ -18,6 +18,11 @@ export function fromCognitoIdentityPool(options) {
   if (typeof identityPoolId !== "string" || !POOL_ID.test(identityPoolId)) {
     throw new TypeError('identityPoolId: must be a pool id such as "us-east-1:0f8e…"');
   }
+  // Cognito takes at most 10 logins, each a provider name and a token.
+  const entries = logins === undefined ? [] : typeof logins === "object" && logins !== null ? Object.entries(logins) : null;
+  if (!entries || entries.length > 10 || !entries.every(([, v]) => typeof v === "string" || typeof v === "function")) {
+    throw new TypeError("logins: at most 10 providers, each to a token or a function giving one");
+  }
   const region = options.region ?? identityPoolId.split(":")[0];
   const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   const url = options.endpoint ?? `https://cognito-identity.${region}.${suffix}/`;
@@ -25,8 +30,7 @@ export function fromCognitoIdentityPool(options) {
 
   /** The logins map, each token resolved (a value may be a function giving it). */
   const loginsNow = async () =>
-    logins &&
-    Object.fromEntries(await Promise.all(Object.entries(logins).map(async ([k, v]) => [k, typeof v === "function" ? await v() : v])));
+    logins && Object.fromEntries(await Promise.all(entries.map(async ([k, v]) => [k, typeof v === "function" ? await v() : v])));
 
   const call = async (operation, input) => {
     const response = await fetch(url, {
@@ -51,23 +55,15 @@ export function fromCognitoIdentityPool(options) {
   };
 
   return async () => {
-    for (let tries = 0; ; tries++) {
-      const Logins = await loginsNow();
-      identityId ??= (await call("GetId", { IdentityPoolId: identityPoolId, Logins })).IdentityId;
-      try {
-        const input = { IdentityId: identityId, Logins, CustomRoleArn: customRoleArn };
-        const { Credentials: c } = await call("GetCredentialsForIdentity", input);
-        return {
-          accessKeyId: c?.AccessKeyId,
-          secretAccessKey: c?.SecretKey,
-          sessionToken: c?.SessionToken,
-          expiration: new Date(c?.Expiration * 1000),
-        };
-      } catch (error) {
-        // A kept identity the pool no longer knows: get a new one, once.
-        if (error.name !== "ResourceNotFoundException" || tries > 0) throw error;
-        identityId = undefined;
-      }
-    }
+    const Logins = await loginsNow();
+    identityId ??= (await call("GetId", { IdentityPoolId: identityPoolId, Logins })).IdentityId;
+    const input = { IdentityId: identityId, Logins, CustomRoleArn: customRoleArn };
+    const { Credentials: c } = await call("GetCredentialsForIdentity", input);
+    return {
+      accessKeyId: c?.AccessKeyId,
+      secretAccessKey: c?.SecretKey,
+      sessionToken: c?.SessionToken,
+      expiration: new Date(c?.Expiration * 1000),
+    };
   };
 }

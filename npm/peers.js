@@ -58,9 +58,13 @@ function sessionFor(options, role) {
   return options.session ?? new SignalingSession({ ...options, role });
 }
 
-/** The object a connect function gives: an EventTarget whose close() ends the peer connections
- *  `peers()` gives and the session, once; the session ending for good ends it too. */
-function connection(session, peers, fields) {
+/**
+ * The object a connect function gives: an EventTarget whose close() ends the peer connections
+ * `peers()` gives and the session, once (the session ending for good ends it too). `setUp(c)` makes
+ * it ready; when that fails, what it opened is closed, for the caller has nothing to close it with
+ * (a session the caller gave stays open).
+ */
+async function connection(options, session, peers, fields, setUp) {
   const c = Object.assign(new EventTarget(), { session, ...fields });
   let closed = false;
   c.close = () => {
@@ -71,14 +75,8 @@ function connection(session, peers, fields) {
     c.dispatchEvent(new SignalingEvent("close", {}));
   };
   session.addEventListener("close", c.close);
-  return c;
-}
-
-/** Runs `setUp()`, and when it fails closes what it opened: the caller has nothing to close it with
- *  (a session the caller gave stays open). */
-async function opening(options, c, peers, setUp) {
   try {
-    await setUp();
+    await setUp(c);
     return c;
   } catch (error) {
     if (options.session) for (const pc of peers()) pc.close();
@@ -97,9 +95,7 @@ async function opening(options, c, peers, setUp) {
 export async function connectViewer(options) {
   const session = sessionFor(options, "VIEWER");
   let p;
-  const peers = () => (p ? [p.pc] : []);
-  const viewer = connection(session, peers, {});
-  return opening(options, viewer, peers, async () => {
+  return connection(options, session, () => (p ? [p.pc] : []), {}, async (viewer) => {
     await session.open();
     p = peer(viewer, session, undefined, options);
     const { pc } = p;
@@ -132,44 +128,45 @@ export async function connectMaster(options) {
   /** viewer id → peer */
   const peers = new Map();
   const pcs = () => [...peers.values()].map((p) => p.pc);
-  const master = connection(session, pcs, { peers: new Map() });
-  const drop = (id, p) => {
-    if (peers.get(id) !== p) return;
-    peers.delete(id);
-    master.peers.delete(id);
-    p.pc.close();
-    master.dispatchEvent(new SignalingEvent("peerClosed", { remoteClientId: id, peerConnection: p.pc }));
-  };
-  session.addEventListener("sdpOffer", ({ description, senderClientId: id }) => {
-    if (!id) return;
-    let p = peers.get(id);
-    // The same viewer with a new connection (another DTLS fingerprint) replaces its old peer; an
-    // ICE restart or renegotiation of the same one goes to the connection it has.
-    if (p && fingerprint(p.pc.remoteDescription?.sdp) !== fingerprint(description.sdp)) drop(id, p);
-    p = peers.get(id);
-    if (!p) {
-      if (peers.size >= (options.maxViewers ?? 10)) {
-        const error = namedError("ClientLimitExceededException", `viewer ${id} refused: ${peers.size} viewers are connected`);
-        master.dispatchEvent(new SignalingEvent("error", { error, remoteClientId: id }));
-        return;
+  return connection(options, session, pcs, { peers: new Map() }, (master) => {
+    const drop = (id, p) => {
+      if (peers.get(id) !== p) return;
+      peers.delete(id);
+      master.peers.delete(id);
+      p.pc.close();
+      master.dispatchEvent(new SignalingEvent("peerClosed", { remoteClientId: id, peerConnection: p.pc }));
+    };
+    session.addEventListener("sdpOffer", ({ description, senderClientId: id }) => {
+      if (!id) return;
+      let p = peers.get(id);
+      // The same viewer with a new connection (another DTLS fingerprint) replaces its old peer; an
+      // ICE restart or renegotiation of the same one goes to the connection it has.
+      if (p && fingerprint(p.pc.remoteDescription?.sdp) !== fingerprint(description.sdp)) drop(id, p);
+      p = peers.get(id);
+      if (!p) {
+        if (peers.size >= (options.maxViewers ?? 10)) {
+          const error = namedError("ClientLimitExceededException", `viewer ${id} refused: ${peers.size} viewers are connected`);
+          master.dispatchEvent(new SignalingEvent("error", { error, remoteClientId: id }));
+          return;
+        }
+        const added = (p = peer(master, session, id, options));
+        peers.set(id, added);
+        master.peers.set(id, added.pc);
+        // A viewer gone for good leaves its connection failed: its place is freed after a grace
+        // period in which an ICE restart from the viewer can still bring it back.
+        added.pc.addEventListener("connectionstatechange", () => {
+          if (added.pc.connectionState !== "failed") return;
+          const t = setTimeout(() => added.pc.connectionState === "failed" && drop(id, added), FAILED_GRACE_MS);
+          master.addEventListener("close", () => clearTimeout(t));
+        });
+        master.dispatchEvent(new SignalingEvent("peer", { remoteClientId: id, peerConnection: added.pc }));
       }
-      const added = (p = peer(master, session, id, options));
-      peers.set(id, added);
-      master.peers.set(id, added.pc);
-      // A viewer gone for good leaves its connection failed: its place is freed after a grace
-      // period in which an ICE restart from the viewer can still bring it back.
-      added.pc.addEventListener("connectionstatechange", () => {
-        if (added.pc.connectionState !== "failed") return;
-        const t = setTimeout(() => added.pc.connectionState === "failed" && drop(id, added), FAILED_GRACE_MS);
-        master.addEventListener("close", () => clearTimeout(t));
-      });
-      master.dispatchEvent(new SignalingEvent("peer", { remoteClientId: id, peerConnection: added.pc }));
-    }
-    p.answer(description).catch(p.fail);
+      p.answer(description).catch(p.fail);
+    });
+    session.addEventListener("iceCandidate", (e) => peers.get(e.senderClientId)?.candidate(e.candidate));
+    session.addEventListener("reconnectIceServer", () => {
+      for (const { pc } of peers.values()) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
+    });
+    return session.open();
   });
-  session.addEventListener("iceCandidate", (e) => peers.get(e.senderClientId)?.candidate(e.candidate));
-  session.addEventListener("reconnectIceServer", () => {
-    for (const { pc } of peers.values()) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: session.iceServers });
-  });
-  return opening(options, master, pcs, () => session.open());
 }

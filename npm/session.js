@@ -44,15 +44,11 @@ function decode(payload) {
 /** An RTCIceCandidateInit's members of `c`, nothing else. */
 const candidateInit = ({ candidate, sdpMid, sdpMLineIndex, usernameFragment }) => ({ candidate, sdpMid, sdpMLineIndex, usernameFragment });
 
-/** The status of a refused WebSocket handshake, where the WebSocket implementation tells it (Node's `ws`). */
+/** The status of a refused WebSocket handshake, where the WebSocket implementation tells it (Node's
+ *  `ws`), as the AWS error the service names it with. (A 400 may also be ClientLimitExceededException.) */
 function handshakeError(event) {
   const status = Number(/\b([45]\d\d)\b/.exec(event?.message ?? event?.error?.message ?? "")?.[1]);
-  const name = {
-    400: "InvalidArgumentException",
-    403: "AccessDeniedException",
-    404: "ResourceNotFoundException",
-    429: "ClientLimitExceededException",
-  }[status];
+  const name = { 400: "InvalidArgumentException", 403: "AccessDeniedException", 404: "ResourceNotFoundException" }[status];
   return name
     ? namedError(name, `the signaling service refused the connection (HTTP ${status})`, { $fault: "client", status })
     : namedError("SignalingConnectionError", "the signaling WebSocket could not connect", { $fault: "client" });
@@ -65,35 +61,23 @@ function handshakeError(event) {
  */
 export function filterSdpCodecs(sdp, codecs) {
   const keep = new Set(codecs.map((c) => c.toLowerCase()));
-  const lines = sdp.split(/\r\n|\n/);
-  const out = [];
-  for (let i = 0; i < lines.length; ) {
-    if (!lines[i].startsWith("m=")) {
-      out.push(lines[i++]);
-      continue;
-    }
-    let end = i + 1;
-    while (end < lines.length && !lines[end].startsWith("m=")) end++;
-    const section = lines.slice(i, end);
-    const name = new Map();
-    const apt = new Map();
-    for (const l of section) {
-      let m = /^a=rtpmap:(\d+) ([^/]+)/.exec(l);
-      if (m) name.set(m[1], m[2].toLowerCase());
-      m = /^a=fmtp:(\d+) .*\bapt=(\d+)/.exec(l);
-      if (m) apt.set(m[1], m[2]);
-    }
-    const kept = (pt) => (name.has(pt) ? keep.has(name.get(pt)) || (apt.has(pt) && keep.has(name.get(apt.get(pt)))) : true);
-    const [m, ...rest] = section;
-    const parts = m.split(" ");
-    out.push([...parts.slice(0, 3), ...parts.slice(3).filter(kept)].join(" "));
-    for (const l of rest) {
-      const pt = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/.exec(l)?.[1];
-      if (pt === undefined || kept(pt)) out.push(l);
-    }
-    i = end;
-  }
-  return out.join("\r\n");
+  // Each media section on its own: a payload type is only defined within its section.
+  return sdp
+    .split(/(?=\r?\nm=)/)
+    .map((section) => {
+      const name = {};
+      const apt = {};
+      for (const [, pt, codec] of section.matchAll(/a=rtpmap:(\d+) ([^/\r\n]+)/g)) name[pt] = codec.toLowerCase();
+      for (const [, pt, of] of section.matchAll(/a=fmtp:(\d+) .*?\bapt=(\d+)/g)) apt[pt] = of;
+      // A format goes when its codec is not kept and it retransmits no kept codec.
+      const drop = (pt) => pt in name && !keep.has(name[pt]) && !keep.has(name[apt[pt]]);
+      return section
+        .replace(/^(m=\S+ \S+ \S+)(.*)$/m, (_, head, pts) => head + pts.replace(/ (\d+)/g, (all, pt) => (drop(pt) ? "" : all)))
+        .split(/\r?\n/)
+        .filter((line) => !drop(/^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/.exec(line)?.[1]))
+        .join("\r\n");
+    })
+    .join("");
 }
 
 /**
@@ -123,11 +107,18 @@ export class SignalingSession extends EventTarget {
     o.reconnect = { maxAttempts: 8, minDelayMs: 250, maxDelayMs: 10_000, ...options?.reconnect };
     o.webSocket ??= globalThis.WebSocket;
     if (typeof o.webSocket !== "function") {
-      throw new TypeError("options.webSocket: no global WebSocket here: pass a WebSocket class (Node: the `ws` package)");
+      throw new TypeError("options.webSocket: no global WebSocket here: pass one (in Node, `ws`)");
     }
     if (o.role !== "MASTER" && o.role !== "VIEWER") throw new TypeError('options.role: must be "MASTER" or "VIEWER"');
+    const { maxQueuedMessages, maxConnectionMs, connectTimeoutMs } = o;
+    for (const [name, v] of Object.entries({ ...o.reconnect, maxQueuedMessages, maxConnectionMs, connectTimeoutMs })) {
+      if (!(v >= 0)) throw new TypeError(`options.${name}: must be a number, at least 0`);
+    }
+    if (o.keepCodecs !== undefined && !(Array.isArray(o.keepCodecs) && o.keepCodecs.every((c) => typeof c === "string"))) {
+      throw new TypeError("options.keepCodecs: must be an array of codec names");
+    }
     if (o.role === "VIEWER" && !ID.test(o.clientId ?? "")) {
-      throw new TypeError("options.clientId: a viewer needs one, 1 to 256 of a-z, A-Z, 0-9, _ . -");
+      throw new TypeError("options.clientId: a viewer needs one (1 to 256 of a-zA-Z0-9_.-)");
     }
     if (o.client) {
       o.refresh = (fresh) =>
@@ -177,8 +168,7 @@ export class SignalingSession extends EventTarget {
     this.#queue = [];
     this.#drop(1000, "closed");
     if (code !== 1000) this.dispatchEvent(new SignalingEvent("error", { error }));
-    this.#onFail?.(error);
-    this.#onOpen = this.#onFail = undefined;
+    this.#onFail?.(error); // a no-op once open() has settled
     this.dispatchEvent(new SignalingEvent("close", { code, reason: error.message }));
   }
 
@@ -207,14 +197,14 @@ export class SignalingSession extends EventTarget {
   #send(action, payload, recipient, options) {
     if (this.state === "closed") throw namedError("InvalidStateError", "the session is closed");
     if (this.role === "MASTER" && !ID.test(recipient ?? "")) {
-      throw new TypeError("recipientClientId: the master must name the viewer (1 to 256 of a-z, A-Z, 0-9, _ . -)");
+      throw new TypeError("recipientClientId: a master names the viewer (1 to 256 of a-zA-Z0-9_.-)");
     }
     if (this.role === "VIEWER" && recipient !== undefined) {
       throw new TypeError("recipientClientId: a viewer only talks to the master; leave it out");
     }
     const correlationId = options?.correlationId;
     if (correlationId !== undefined && !ID.test(String(correlationId))) {
-      throw new TypeError("options.correlationId: 1 to 256 of a-z, A-Z, 0-9, _ . -");
+      throw new TypeError("options.correlationId: 1 to 256 of a-zA-Z0-9_.-");
     }
     const messagePayload = encode(JSON.stringify(payload));
     if (messagePayload.length > MAX_PAYLOAD) {
@@ -334,7 +324,8 @@ export class SignalingSession extends EventTarget {
   /** Retries a connection that did not open, unless the refusal will not change. */
   #failed(error) {
     if (this.state === "closed") return;
-    const refused = ["AccessDeniedException", "ResourceNotFoundException", "InvalidArgumentException"].includes(error?.name);
+    // 400 is retried like a drop: the service also says ClientLimitExceededException with it.
+    const refused = error?.status === 403 || error?.status === 404;
     // An expired URL or a stale cached endpoint is refused too: one fresh try is worth it.
     const retry = refused ? !this.#refusedOnce : !error?.fatal;
     if (refused) this.#refusedOnce = true;

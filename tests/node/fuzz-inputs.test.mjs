@@ -3,6 +3,7 @@
 // FUZZ_CALLS (default 10,000) and FUZZ_SEED set the run; `make fuzz` runs a long one.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import WebSocket from "ws";
 import * as pkg from "../../pkg/node.js";
 import { collectUncaught } from "./support/uncaught.mjs";
 import { startFaultServer, json } from "./support/fault-server.mjs";
@@ -24,7 +25,7 @@ after(async () => {
 });
 
 test(`${CALLS} generated hostile calls (FUZZ_SEED=${SEED})`, { timeout: 30 * 60_000 }, async () => {
-  const problems = await fuzzInputs(pkg, { calls: CALLS, seed: SEED, endpoint: server.url, credentials: CREDS });
+  const problems = await fuzzInputs(pkg, { calls: CALLS, seed: SEED, endpoint: server.url, credentials: CREDS, webSocket: WebSocket });
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
   assert.deepEqual(uncaught.texts(), [], "uncaught exceptions or unhandled rejections");

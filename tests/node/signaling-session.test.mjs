@@ -275,7 +275,6 @@ describe("refusals and limits", () => {
     for (const [status, name] of [
       [403, "AccessDeniedException"],
       [404, "ResourceNotFoundException"],
-      [400, "InvalidArgumentException"],
     ]) {
       const server = await scriptedServer({ refuse: () => status });
       const s = vended(server);
@@ -291,13 +290,14 @@ describe("refusals and limits", () => {
     }
   });
 
-  test("a connection that keeps failing: maxAttempts retries, then the error", T, async () => {
-    const server = await scriptedServer({ refuse: () => 429 });
+  test("a 400 (InvalidArgumentException, or ClientLimitExceededException for too many connects) is retried: maxAttempts, then the error", T, async () => {
+    const server = await scriptedServer({ refuse: () => 400 });
     const s = vended(server, { reconnect: { maxAttempts: 3, minDelayMs: 5, maxDelayMs: 10 } });
     const attempts = [];
     s.addEventListener("reconnecting", (e) => attempts.push(e.attempt));
-    await assert.rejects(s.open(), { name: "ClientLimitExceededException" });
+    await assert.rejects(s.open(), { name: "InvalidArgumentException", status: 400 });
     assert.deepEqual(attempts, [1, 2, 3]);
+    assert.equal(s.refreshes(), 3);
     await server.close();
   });
 
@@ -526,5 +526,18 @@ describe("through the local endpoint", () => {
     assert.equal(made[1].closed, true);
     assert.equal(session.state, "open");
     session.close();
+  });
+
+  test("eight viewers at once on one channel: the service's three connects a second are waited out", T, async () => {
+    const { name, arn } = await channel();
+    const viewers = [...Array(8).keys()].map(
+      (i) => new SignalingSession({ client, channelName: name, role: "VIEWER", clientId: `crowd-${i}`, webSocket: WebSocket, reconnect: { minDelayMs: 300, maxDelayMs: 2000 } }),
+    );
+    let refused = 0;
+    for (const v of viewers) v.addEventListener("reconnecting", () => refused++);
+    await Promise.all(viewers.map((v) => v.open()));
+    assert.ok(refused > 0, "some handshakes were refused for the rate");
+    assert.equal(kvs.signalingConnections(arn).length, 8);
+    for (const v of viewers) v.close();
   });
 });

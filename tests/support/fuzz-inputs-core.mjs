@@ -80,10 +80,11 @@ const HOSTILE = [
 
 /**
  * Runs `calls` generated calls against `pkg` (the package's exports). `endpoint` must answer
- * describeStream({ StreamName: "s" }) with that stream, for `credentials`. Resolves to the list
- * of problems found (empty when every call behaved).
+ * describeStream({ StreamName: "s" }) with that stream, for `credentials`; `webSocket` is the
+ * WebSocket class signaling sessions use where there is no global one. Resolves to the list of
+ * problems found (empty when every call behaved).
  */
-export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credentials }) {
+export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credentials, webSocket }) {
   const rand = mulberry32(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const hostile = () => pick(HOSTILE)();
@@ -93,6 +94,17 @@ export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credential
   const problems = [];
   let calls = 0;
   const record = (what, message) => problems.push(`call ${calls} (FUZZ_SEED=${seed}): ${what}: ${message}`);
+
+  /** `options` made to fail fast where it is an object that takes them: no reconnecting, a short
+   *  connect timeout, the `webSocket` class. */
+  function withQuickFailure(options) {
+    try {
+      Object.assign(options, { webSocket, reconnect: { maxAttempts: 0 }, connectTimeoutMs: 200 });
+    } catch {
+      // frozen, revoked or not an object: given as it is
+    }
+    return options;
+  }
 
   /** A valid value with one member replaced, removed or added, or a hostile value outright. */
   function mutate(valid) {
@@ -180,6 +192,32 @@ export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credential
       const c = new pkg.KinesisVideoClient({ ...config(), credentials: () => (typeof given === "function" ? given() : given) });
       return ["credentials provider", () => c.describeStream({ StreamName: "s" }), true];
     },
+    () => {
+      // Made, sent on (queued: it is never opened here, so nothing reaches the network), closed.
+      const method = pick(["sendSdpOffer", "sendSdpAnswer", "sendIceCandidate"]);
+      return [
+        `SignalingSession.${method}`,
+        () => {
+          const s = new pkg.SignalingSession(mutate({ role: "MASTER", wssUrl: "ws://127.0.0.1:1/", webSocket, keepCodecs: ["H264"], reconnect: { maxAttempts: 1 } }));
+          try {
+            s[method](mutate({ type: "offer", sdp: "v=0", candidate: "candidate:1" }), rand() < 0.5 ? "viewer-1" : hostile(), mutate({ correlationId: "c" }));
+          } finally {
+            s.close();
+          }
+        },
+        false,
+      ];
+    },
+    () => {
+      // A session to nowhere (a closed port, no retries): it must reject, not hang or throw.
+      const options = withQuickFailure(mutate({ clientId: "v", wssUrl: "ws://127.0.0.1:1/", dataChannel: "d" }));
+      return ["connectViewer", () => pkg.connectViewer(options), true];
+    },
+    () => {
+      const options = withQuickFailure(mutate({ wssUrl: "ws://127.0.0.1:1/", maxViewers: 2 }));
+      return ["connectMaster", () => pkg.connectMaster(options), true];
+    },
+    () => ["fromCognitoIdentityPool", () => pkg.fromCognitoIdentityPool(mutate({ identityPoolId: "us-east-1:0a1b2c3d", endpoint, logins: { "accounts.example.com": "t" } })), false],
     () => ["paginateListStreams", () => pkg.paginateListStreams(rand() < 0.5 ? hostile() : new pkg.KinesisVideoClient(config()), mutate({}), mutate({})), false],
     () => {
       const c = rand() < 0.5 ? hostile() : new pkg.KinesisVideoClient(config());
@@ -189,11 +227,16 @@ export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credential
 
   while (calls < total) {
     const [what, f, async] = pick(TARGETS)();
-    // A paginator is made synchronously (a bad client throws there); its pages are async.
+    // A paginator or a credentials provider is made synchronously (bad arguments throw there);
+    // its pages or credentials come asynchronously.
     if (what === "paginateListStreams") {
       let pages;
       await run(what, () => (pages = f()), false);
       if (pages) await run(`${what} page`, () => pages.next(), true);
+    } else if (what === "fromCognitoIdentityPool") {
+      let provider;
+      await run(what, () => (provider = f()), false);
+      if (provider) await run(`${what} provider`, () => provider(), true);
     } else {
       await run(what, f, async);
     }

@@ -26,4 +26,10 @@ ip addr add 10.77.0.1/24 dev kvs0
 ip link set kvs0 up
 ip link set kvs1 up
 ip route add default via 10.77.0.2
+# The veth carrier comes up a moment later; a browser that starts before it sees the network change
+# and aborts its requests then (net::ERR_NETWORK_CHANGED).
+for _ in $(seq 50); do
+  [ "$(cat /sys/class/net/kvs0/operstate)" = up ] && [ "$(cat /sys/class/net/kvs1/operstate)" = up ] && break
+  sleep 0.1
+done
 exec "$@"
