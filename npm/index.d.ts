@@ -219,7 +219,8 @@ export interface ClientSignalingSessionOptions extends SignalingSessionCommonOpt
   clientId?: string;
   natTraversal?: ConnectSignalingArgs["natTraversal"];
 }
-/** A session from what an edge function vended: `refresh` gives a fresh URL for each reconnection. */
+/** A session from what an edge function vended: `refresh` gives a fresh URL for each reconnection
+ *  (without it the vended URL is used again, until it expires). */
 export interface VendedSignalingSessionOptions extends SignalingSessionCommonOptions {
   wssUrl: string;
   iceServers?: IceServer[];

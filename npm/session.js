@@ -273,10 +273,8 @@ export class SignalingSession extends EventTarget {
     let target = url;
     try {
       if (target === undefined) {
-        if (!this.#o.refresh) {
-          throw namedError("SignalingConnectionError", "a vended wssUrl opens once: give `refresh` to reconnect", { fatal: true });
-        }
-        const next = await this.#o.refresh(fresh);
+        // Without `refresh`, the vended URL again: good until it expires (then refused).
+        const next = this.#o.refresh ? await this.#o.refresh(fresh) : this.#o;
         if (this.state === "closed") return;
         target = next.wssUrl;
         if (Array.isArray(next.iceServers)) this.iceServers = next.iceServers;
@@ -327,7 +325,7 @@ export class SignalingSession extends EventTarget {
     // 400 is retried like a drop: the service also says ClientLimitExceededException with it.
     const refused = error?.status === 403 || error?.status === 404;
     // An expired URL or a stale cached endpoint is refused too: one fresh try is worth it.
-    const retry = refused ? !this.#refusedOnce : !error?.fatal;
+    const retry = !refused || !this.#refusedOnce;
     if (refused) this.#refusedOnce = true;
     if (retry && this.#attempt < this.#o.reconnect.maxAttempts) {
       this.#retry(error?.message ?? String(error), false, refused || this.#attempt > 0);

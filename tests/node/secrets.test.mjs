@@ -10,7 +10,9 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { randomBytes } from "node:crypto";
-import { KinesisVideoClient, signRequest, presignUrl, presignSignalingUrl } from "../../pkg/node.js";
+import WebSocket from "ws";
+import { KinesisVideoClient, SignalingSession, signRequest, presignUrl, presignSignalingUrl } from "../../pkg/node.js";
+import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 import { initSync } from "../../pkg/kinesis_video_wasm.js";
 import { startFaultServer, json, awsError, html } from "./support/fault-server.mjs";
 
@@ -124,6 +126,47 @@ describe("the secret key and token never leak", () => {
     url.searchParams.delete("X-Amz-Security-Token");
     assertClean(url.href, "presignUrl's other parameters");
     assert.ok(!JSON.stringify(signed).includes(SECRET));
+  });
+
+  test("signaling: connectSignaling's result (the token only in the URL's X-Amz-Security-Token), a session, its refused handshake", { timeout: 20_000 }, async () => {
+    const kvs = await startLocalEndpoint({ port: 0, activationDelayMs: 0, credentials: { [CREDS.accessKeyId]: SECRET } });
+    try {
+      const c = clientOn(kvs.url);
+      await c.createSignalingChannel({ ChannelName: "secret-channel" });
+      const out = await c.connectSignaling({ channelName: "secret-channel", role: "MASTER" });
+      const url = new URL(out.wssUrl);
+      assert.equal(url.searchParams.get("X-Amz-Security-Token"), TOKEN);
+      url.searchParams.delete("X-Amz-Security-Token");
+      assertClean({ ...out, wssUrl: url.href }, "connectSignaling's other fields");
+      const session = new SignalingSession({ client: c, channelName: "secret-channel", role: "MASTER", webSocket: WebSocket });
+      const events = [];
+      for (const t of ["open", "error", "close", "reconnecting"]) session.addEventListener(t, (e) => events.push(e));
+      await session.open();
+      assertClean(session, "an open session");
+      session.close();
+      // A session whose client's calls are refused, and one whose handshake is (a wrong secret).
+      const quick = { webSocket: WebSocket, reconnect: { maxAttempts: 1, minDelayMs: 5, maxDelayMs: 10 } };
+      const wrong = clientOn(kvs.url, { credentials: { ...CREDS, secretAccessKey: SECRET + "x" } });
+      const viaClient = new SignalingSession({ client: wrong, channelArn: out.channelArn, role: "MASTER", ...quick });
+      const handshake = new SignalingSession({
+        wssUrl: presignSignalingUrl({ endpoint: out.wssUrl.split("?")[0], channelArn: out.channelArn, role: "MASTER", credentials: { ...CREDS, secretAccessKey: SECRET + "x" }, region: "us-east-1" }),
+        role: "MASTER",
+        ...quick,
+      });
+      for (const [session, name] of [
+        [viaClient, "InvalidSignatureException"],
+        [handshake, "AccessDeniedException"],
+      ]) {
+        session.addEventListener("error", (e) => events.push(e));
+        const e = await session.open().then(() => assert.fail("expected a refusal"), (e) => e);
+        assert.equal(e.name, name);
+        assertClean(e, `the ${name}`);
+        assertClean(session, "a refused session");
+      }
+      for (const event of events) assertClean(event, `the session's ${event.type} event`);
+    } finally {
+      await kvs.close();
+    }
   });
 
   test("console output stayed clean", () => {
