@@ -52,6 +52,17 @@ const sdk = await bundle(
   ].join("\n"),
 );
 const a4f = await bundle("aws4fetch", 'export * from "aws4fetch";');
+// What an app that plays video and talks WebRTC ships with the AWS SDK: the three Kinesis Video
+// clients it needs and the KVS WebRTC SDK.
+const sdkWebrtc = await bundle(
+  "aws-sdk-webrtc",
+  [
+    'export * as kinesisVideo from "@aws-sdk/client-kinesis-video";',
+    'export * as kinesisVideoSignaling from "@aws-sdk/client-kinesis-video-signaling";',
+    'export * as kinesisVideoArchivedMedia from "@aws-sdk/client-kinesis-video-archived-media";',
+    'export * as kvsWebrtc from "amazon-kinesis-video-streams-webrtc";',
+  ].join("\n"),
+);
 
 const rows = [
   ["kinesis-video-wasm: kinesis_video_wasm_bg.wasm", wasm.length, gz(wasm)],
@@ -64,6 +75,11 @@ const sdkRow = { raw: sdk.length, gzip: gz(sdk) };
 const a4fRow = { raw: a4f.length, gzip: gz(a4f) };
 rows.push(["@aws-sdk/client-kinesis-video + client-kinesis-video-signaling + @smithy/signature-v4 (minified bundle)", sdkRow.raw, sdkRow.gzip]);
 rows.push(["aws4fetch (minified bundle, signing only)", a4fRow.raw, a4fRow.gzip]);
+rows.push([
+  "@aws-sdk/client-kinesis-video + -signaling + -archived-media + amazon-kinesis-video-streams-webrtc (minified bundle)",
+  sdkWebrtc.length,
+  gz(sdkWebrtc),
+]);
 
 console.log("| what | raw bytes | gzip -9 bytes | gzip vs AWS SDK |");
 console.log("|---|---:|---:|---:|");
