@@ -300,6 +300,7 @@ export async function activeChannel(endpoint, { name, credentials = credentialsO
   const viewerUrl = (clientId) => presignSignalingUrl(wss.VIEWER, { channelArn: ChannelARN, clientId, credentials });
   return {
     arn: ChannelARN,
+    call,
     wss,
     masterUrl,
     viewerUrl,

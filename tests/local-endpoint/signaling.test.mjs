@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Role, SignalingClient, SigV4RequestSigner } from "amazon-kinesis-video-streams-webrtc";
 import { WebSocket } from "ws";
-import { credentialsOf, openSignaling, payloadOf, presignSignalingUrl, signedRequest, startTestEndpoint, testClock, waitUntil } from "./helpers.mjs";
+import { activeChannel, credentialsOf, payloadOf, startTestEndpoint, testClock } from "./helpers.mjs";
 
 let endpoint;
 let credentials;
@@ -18,27 +18,7 @@ after(() => endpoint.close());
 
 let channelCount = 0;
 /** A new ACTIVE channel and its WSS endpoints by role. */
-async function newChannel(body = {}) {
-  const ChannelName = `relay-${++channelCount}`;
-  const call = (path, payload) => signedRequest(`${endpoint.url}/${path}`, { credentials, body: payload });
-  const { ChannelARN } = (await call("createSignalingChannel", { ChannelName, ...body })).json;
-  await waitUntil(async () => (await call("describeSignalingChannel", { ChannelARN })).json.ChannelInfo.ChannelStatus === "ACTIVE");
-  const wss = {};
-  for (const role of ["MASTER", "VIEWER"]) {
-    const { json } = await call("getSignalingChannelEndpoint", {
-      ChannelARN,
-      SingleMasterChannelEndpointConfiguration: { Protocols: ["WSS"], Role: role },
-    });
-    wss[role] = json.ResourceEndpointList[0].ResourceEndpoint;
-  }
-  return {
-    arn: ChannelARN,
-    call,
-    master: async () => openSignaling(await presignSignalingUrl(wss.MASTER, { channelArn: ChannelARN, credentials })),
-    viewer: async (clientId) => openSignaling(await presignSignalingUrl(wss.VIEWER, { channelArn: ChannelARN, clientId, credentials })),
-    wss,
-  };
-}
+const newChannel = (body = {}) => activeChannel(endpoint, { name: `relay-${++channelCount}`, credentials, body });
 
 const offer = payloadOf({ type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" });
 const answer = payloadOf({ type: "answer", sdp: "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n" });

@@ -5,11 +5,10 @@ import { strict as assert } from "node:assert";
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import WebSocket from "ws";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
-import { installPacked, ROOT } from "./support/package.mjs";
+import { bundleWorker, installPacked, ROOT } from "./support/package.mjs";
 
 const TIMEOUT = 60_000;
 const REGION = "us-east-1";
@@ -19,18 +18,7 @@ before(async () => {
   [project, kvs] = await Promise.all([installPacked(), startLocalEndpoint({ activationDelayMs: 0 })]);
   const out = join(project.dir, "session-worker");
   await copyFile(join(ROOT, "tests", "packaging", "workers", "signaling-master.js"), join(project.dir, "signaling-master.js"));
-  await build({
-    absWorkingDir: project.dir,
-    entryPoints: ["signaling-master.js"],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["*.wasm"],
-    outfile: join(out, "worker.js"),
-    logLevel: "silent",
-  });
-  await copyFile(join(project.packageDir, "kinesis_video_wasm_bg.wasm"), join(out, "kinesis_video_wasm_bg.wasm"));
+  await bundleWorker(project, "signaling-master.js", out);
   mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,

@@ -3,14 +3,13 @@
 // workerd/worker/browser, the .wasm kept as a CompiledWasm module, no Node compatibility flag).
 // The Worker's wssUrl must be accepted by the local endpoint's WebSocket; bad parameters get 400.
 import { strict as assert } from "node:assert";
-import { cp, copyFile, readFile } from "node:fs/promises";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import WebSocket from "ws";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
-import { installPacked, ROOT } from "./support/package.mjs";
+import { bundleWorker, installPacked, ROOT } from "./support/package.mjs";
 
 const TIMEOUT = 60_000;
 const REGION = "us-east-1";
@@ -46,19 +45,7 @@ describe("Cloudflare Worker example on workerd", { timeout: 3 * TIMEOUT }, () =>
     [project, kvs] = await Promise.all([installPacked(), startLocalEndpoint({ activationDelayMs: 0 })]);
     const out = join(project.dir, "worker-dist");
     await cp(join(ROOT, "www", "worker", "src"), join(project.dir, "worker-src"), { recursive: true });
-    await build({
-      absWorkingDir: project.dir,
-      entryPoints: ["worker-src/index.js"],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      external: ["*.wasm"],
-      outfile: join(out, "worker.js"),
-      logLevel: "silent",
-    });
-    await copyFile(join(project.packageDir, "kinesis_video_wasm_bg.wasm"), join(out, "kinesis_video_wasm_bg.wasm"));
-    bundle = await readFile(join(out, "worker.js"), "utf8");
+    bundle = await bundleWorker(project, "worker-src/index.js", out);
     const worker = (name, bindings) => ({
       name,
       modules: true,

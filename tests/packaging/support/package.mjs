@@ -2,7 +2,7 @@
 // user gets the package; tests then import it by name from that project.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,28 @@ export async function installPacked({ type = "module" } = {}) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Bundles the Worker at `entry` (relative to `project.dir`) into `out`/worker.js as wrangler does
+ * (conditions workerd/worker/browser, the .wasm kept as a CompiledWasm module beside it); returns
+ * the bundle's text.
+ */
+export async function bundleWorker(project, entry, out) {
+  const { build } = await import("esbuild");
+  await build({
+    absWorkingDir: project.dir,
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["*.wasm"],
+    outfile: join(out, "worker.js"),
+    logLevel: "silent",
+  });
+  await copyFile(join(project.packageDir, "kinesis_video_wasm_bg.wasm"), join(out, "kinesis_video_wasm_bg.wasm"));
+  return readFile(join(out, "worker.js"), "utf8");
 }
 
 export { run };
