@@ -540,4 +540,49 @@ describe("through the local endpoint", () => {
     assert.equal(kvs.signalingConnections(arn).length, 8);
     for (const v of viewers) v.close();
   });
+
+  test("a viewer restarts ICE when its connection fails and when the service says RECONNECT_ICE_SERVER", T, async () => {
+    const { name, arn } = await channel();
+    const offers = [];
+    /** A peer connection that records its offers and lets the test fail its ICE. */
+    class RecordingPeerConnection extends EventTarget {
+      constructor(configuration) {
+        super();
+        this.configuration = configuration;
+        this.iceConnectionState = "new";
+      }
+      addTransceiver() {}
+      createDataChannel(label) {
+        return { label };
+      }
+      getConfiguration() {
+        return this.configuration;
+      }
+      setConfiguration(c) {
+        this.configuration = c;
+      }
+      async createOffer(options) {
+        offers.push({ iceRestart: Boolean(options?.iceRestart), iceServers: this.configuration.iceServers });
+        return { type: "offer", sdp: `v=0 offer ${offers.length}` };
+      }
+      async setLocalDescription(d) {
+        this.localDescription = d;
+      }
+      close() {}
+    }
+    const viewer = await connectViewer({ client, channelName: name, clientId: "restarting", webSocket: WebSocket, RTCPeerConnection: RecordingPeerConnection });
+    assert.deepEqual(offers.map((o) => o.iceRestart), [false]);
+    const pc = viewer.peerConnection;
+    pc.iceConnectionState = "failed";
+    pc.dispatchEvent(new Event("iceconnectionstatechange"));
+    await until(() => offers.length === 2, "the restart offer after ICE failed");
+    assert.equal(offers[1].iceRestart, true);
+    const before = JSON.stringify(viewer.session.iceServers);
+    assert.equal(kvs.sendSignalingMessage({ channelArn: arn, role: "VIEWER", clientId: "restarting", message: { messageType: "RECONNECT_ICE_SERVER" } }), 1);
+    await until(() => offers.length === 3, "the restart offer after RECONNECT_ICE_SERVER");
+    assert.equal(offers[2].iceRestart, true);
+    assert.notEqual(JSON.stringify(offers[2].iceServers), before, "with ICE servers asked for anew");
+    assert.deepEqual(offers[2].iceServers, viewer.session.iceServers);
+    viewer.close();
+  });
 });
