@@ -371,8 +371,12 @@ impl Call {
 
     /// A response came: its output (with `$metadata`), or the delay in ms before the next
     /// attempt; the final error is thrown.
-    pub fn response(&mut self, status: u16, headers: &Headers, body: &JsString) -> Result<JsValue, JsValue> {
+    pub fn response(&mut self, status: u16, headers: &Headers, body: JsValue) -> Result<JsValue, JsValue> {
+        // Every read is caught or type-checked: these are the JS loop's values, but any caller
+        // can reach this method.
         let header = |name: &str| headers.get(name).ok().flatten();
+        let body = body.dyn_into::<JsString>().unwrap_or_else(|_| JsString::from(""));
+        let body = &body;
         self.meta.status = Some(status);
         self.meta.request_id =
             ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id"].iter().find_map(|h| header(h));
@@ -407,8 +411,9 @@ impl Call {
     /// No response: `how` is `"network"` (with the exception `cause`), `"timeout"` (no
     /// headers within the request timeout), `"timeout-body"` (headers came, the body did not)
     /// or `"too-large"`. Gives the delay before the next attempt; the final error is thrown.
-    pub fn failure(&mut self, how: &str, cause: &JsValue) -> Result<f64, JsValue> {
-        let e = match how {
+    pub fn failure(&mut self, how: JsValue, cause: &JsValue) -> Result<f64, JsValue> {
+        let how = how.as_string().unwrap_or_default();
+        let e = match how.as_str() {
             "too-large" => {
                 let mut m = String::from("the response body is larger than maxResponseBytes (");
                 crate::text::push_uint(&mut m, self.inner.max_response_bytes as u64);
@@ -424,7 +429,11 @@ impl Call {
                 m.push_str(self.op.name);
                 call_error("TimeoutError", &m, "client", &self.meta)
             }
-            _ => call_error("NetworkError", &error_message(cause), "client", &self.meta),
+            _ => {
+                let m = error_message(cause);
+                let m = if m.trim_ascii().is_empty() { String::from("the request could not be sent") } else { m };
+                call_error("NetworkError", &m, "client", &self.meta)
+            }
         };
         let next = protocol::next_step(AttemptError::NoResponse, self.meta.attempts, self.inner.max_attempts, false);
         self.retry(e, next)

@@ -103,9 +103,9 @@ impl KinesisVideoClient {
     /// Starts GetIceServerConfig at a channel's HTTPS endpoint, signed with this client's
     /// credentials and settings.
     #[wasm_bindgen(js_name = __iceServerConfig)]
-    pub fn ice_server_config(&self, endpoint: &str, input: JsValue) -> Result<Call, JsValue> {
-        let endpoint =
-            endpoint_as_sent(endpoint).map_err(|m| call_error("DeserializationError", m, "client", &Meta::NONE))?;
+    pub fn ice_server_config(&self, endpoint: JsValue, input: JsValue) -> Result<Call, JsValue> {
+        let endpoint = endpoint_as_sent(&endpoint.as_string().unwrap_or_default())
+            .map_err(|m| call_error("DeserializationError", m, "client", &Meta::NONE))?;
         self.inner.start_at(&endpoint, OperationId::GetIceServerConfig.operation(), &input, &JsValue::UNDEFINED)
     }
 
@@ -114,17 +114,21 @@ impl KinesisVideoClient {
     #[wasm_bindgen(js_name = __signalingUrl)]
     pub fn signaling_url(
         &self,
-        endpoint: &str,
-        channel_arn: &str,
-        role: &str,
-        client_id: Option<String>,
+        endpoint: JsValue,
+        channel_arn: JsValue,
+        role: JsValue,
+        client_id: JsValue,
         expires_in: u32,
     ) -> Result<String, JsValue> {
+        // Strings from npm/signaling.js; anything else (from another caller) reads as empty.
+        let text = |v: JsValue| v.as_string().unwrap_or_default();
+        let (endpoint, channel_arn, role, client_id) =
+            (text(endpoint), text(channel_arn), text(role), client_id.as_string());
         let creds = self.inner.credentials().current()?;
         let params = SignalingUrlParams {
-            endpoint,
-            channel_arn,
-            role: Role::parse(role).unwrap_or(Role::Viewer),
+            endpoint: &endpoint,
+            channel_arn: &channel_arn,
+            role: Role::parse(&role).unwrap_or(Role::Viewer),
             client_id: client_id.as_deref(),
             credentials: &creds,
             region: &self.inner.region,

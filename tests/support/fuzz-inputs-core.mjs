@@ -193,6 +193,33 @@ export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credential
       return ["credentials provider", () => c.describeStream({ StreamName: "s" }), true];
     },
     () => {
+      // The package's internal methods (its JS calls them with its own values) are still reachable
+      // by any caller: hostile arguments must give a value or an Error, never a hang or a trap.
+      const c = new pkg.KinesisVideoClient(config());
+      const internal = Object.getOwnPropertyNames(pkg.KinesisVideoClient.prototype).filter((m) => m.startsWith("__") && m !== "__destroy_into_raw");
+      const method = pick([...internal, "call"]);
+      if (method !== "call") return [`KinesisVideoClient.${method}`, () => c[method](hostile(), hostile(), hostile(), hostile(), hostile()), false];
+      return [
+        "Call",
+        () => {
+          const call = c.__start(11, { StreamName: "s" }, undefined);
+          try {
+            for (const m of ["request", "response", "failure", "aborted", "signal"]) {
+              const f = call[m];
+              try {
+                typeof f === "function" ? f.call(call, hostile(), hostile(), hostile()) : void f;
+              } catch (e) {
+                checkError(`Call.${m}`, e);
+              }
+            }
+          } finally {
+            call.free();
+          }
+        },
+        false,
+      ];
+    },
+    () => {
       // Made, sent on (queued: it is never opened here, so nothing reaches the network), closed.
       const method = pick(["sendSdpOffer", "sendSdpAnswer", "sendIceCandidate"]);
       return [
