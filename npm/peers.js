@@ -8,7 +8,8 @@ import { SignalingEvent, SignalingSession } from "./session.js";
 /** How long a master keeps a viewer's failed connection for an ICE restart to revive. */
 const FAILED_GRACE_MS = 30_000;
 
-const fingerprint = (sdp) => /^a=fingerprint:.*$/m.exec(sdp ?? "")?.[0];
+/** The SDP session id (`o=` line): the same in every offer of one peer connection, new in another's. */
+const sessionId = (sdp) => /^o=\S+ (\S+)/m.exec(sdp ?? "")?.[1];
 
 /** One RTCPeerConnection to `remote` (a viewer's id; none for the master), its events sent to `owner`. */
 function peer(owner, session, remote, options) {
@@ -139,9 +140,9 @@ export async function connectMaster(options) {
     session.addEventListener("sdpOffer", ({ description, senderClientId: id }) => {
       if (!id) return;
       let p = peers.get(id);
-      // The same viewer with a new connection (another DTLS fingerprint) replaces its old peer; an
-      // ICE restart or renegotiation of the same one goes to the connection it has.
-      if (p && fingerprint(p.pc.remoteDescription?.sdp) !== fingerprint(description.sdp)) drop(id, p);
+      // The same viewer with a new connection (another SDP session) replaces its old peer; an ICE
+      // restart or renegotiation of the same one goes to the connection it has.
+      if (p && sessionId(p.pc.remoteDescription?.sdp) !== sessionId(description.sdp)) drop(id, p);
       p = peers.get(id);
       if (!p) {
         if (peers.size >= (options.maxViewers ?? 10)) {

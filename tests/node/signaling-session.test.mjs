@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import WebSocket, { WebSocketServer } from "ws";
-import { KinesisVideoClient, SignalingSession, connectViewer, filterSdpCodecs } from "../../pkg/node.js";
+import { KinesisVideoClient, SignalingSession, connectMaster, connectViewer, filterSdpCodecs } from "../../pkg/node.js";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 
 const T = { timeout: 20_000 };
@@ -584,5 +584,54 @@ describe("through the local endpoint", () => {
     assert.notEqual(JSON.stringify(offers[2].iceServers), before, "with ICE servers asked for anew");
     assert.deepEqual(offers[2].iceServers, viewer.session.iceServers);
     viewer.close();
+  });
+
+  test("a master tells a viewer's new peer connection (a new SDP session) from a restart of the old one (the same session)", T, async () => {
+    const { name } = await channel();
+    const made = [];
+    /** A peer connection that answers anything and records what it was given. */
+    class AnsweringPeerConnection extends EventTarget {
+      constructor() {
+        super();
+        this.closed = false;
+        this.remotes = [];
+        made.push(this);
+      }
+      addTrack() {}
+      getConfiguration() {
+        return {};
+      }
+      async setRemoteDescription(d) {
+        this.remoteDescription = d;
+        this.remotes.push(d.sdp);
+      }
+      async createAnswer() {
+        return { type: "answer", sdp: "v=0 answer" };
+      }
+      async setLocalDescription(d) {
+        this.localDescription = d;
+      }
+      close() {
+        this.closed = true;
+      }
+    }
+    const master = await connectMaster({ client, channelName: name, webSocket: WebSocket, RTCPeerConnection: AnsweringPeerConnection });
+    const events = [];
+    for (const t of ["peer", "peerClosed"]) master.addEventListener(t, (e) => events.push(`${t} ${made.indexOf(e.peerConnection)}`));
+    const viewer = new SignalingSession({ client, channelName: name, role: "VIEWER", clientId: "same-id", webSocket: WebSocket });
+    await viewer.open();
+    // The same certificate (fingerprint) throughout: only the o= session id tells connections apart.
+    const offer = (session, version) => ({ type: "offer", sdp: `v=0\r\no=- ${session} ${version} IN IP4 127.0.0.1\r\na=fingerprint:sha-256 AA:BB\r\n` });
+    viewer.sendSdpOffer(offer("1111", 1));
+    await until(() => made[0]?.remotes.length === 1, "the first offer");
+    viewer.sendSdpOffer(offer("1111", 2)); // an ICE restart of the same connection
+    await until(() => made[0].remotes.length === 2, "the restart on the same connection");
+    viewer.sendSdpOffer(offer("2222", 1)); // a new peer connection under the same client id
+    await until(() => made[1]?.remotes.length === 1, "the new connection");
+    assert.deepEqual(events, ["peer 0", "peerClosed 0", "peer 1"]);
+    assert.equal(made[0].closed, true);
+    assert.deepEqual([...master.peers.values()], [made[1]]);
+    viewer.close();
+    master.close();
   });
 });

@@ -29,7 +29,7 @@ ip route add default via 10.77.0.2
 # The veth carrier comes up a moment later; a browser that starts before it sees the network change
 # and aborts its requests then (net::ERR_NETWORK_CHANGED).
 for _ in $(seq 50); do
-  [ "$(cat /sys/class/net/kvs0/operstate)" = up ] && [ "$(cat /sys/class/net/kvs1/operstate)" = up ] && break
+  ip -o link show dev kvs0 | grep -q "state UP" && ip -o link show dev kvs1 | grep -q "state UP" && break
   sleep 0.1
 done
 exec "$@"

@@ -167,10 +167,13 @@ async function viewerRestart(h) {
       const restarted = (side) => side?.local?.ufrags[0] !== r.out.before.viewer.peer.local.ufrags[0] && side?.remote?.ufrags[0] !== r.out.before.viewer.peer.remote.ufrags[0];
       return viewer.peer.connectionState === "connected" && master.peers[0]?.connectionState === "connected" && restarted(viewer.peer) && viewer.peer.signalingState === "stable";
     }, 10000);
-    // The candidate pair in use moves to the new ICE credentials once the new session's checks succeed.
-    await r.wait("the viewer's selected candidate pair to use the new ICE ufrag", async () => {
-      const { viewer } = await infos(masterPage, viewerPage);
-      return viewer.peer.pair?.local?.usernameFragment && viewer.peer.pair.local.usernameFragment === viewer.peer.local?.ufrags[0];
+    // The candidate pair in use moves to the viewer's new ICE credentials once the new session's
+    // checks succeed (its remote side may be a candidate the master gathered before the restart:
+    // Chromium pairs the viewer's new candidates with every remote candidate it knows).
+    await r.wait("the selected candidate pair, seen from both sides, on the viewer's new ICE ufrag", async () => {
+      const { master, viewer } = await infos(masterPage, viewerPage);
+      const ufrag = viewer.peer.local?.ufrags[0];
+      return Boolean(ufrag) && viewer.peer.pair?.local?.usernameFragment === ufrag && master.peers[0]?.pair?.remote?.usernameFragment === ufrag;
     }, 5000);
     r.out.pingAfter = await viewerPage.evaluate(([t, ms]) => window.ping(t, ms), [`after restart ${Math.random().toString(36).slice(2, 8)}`, r.patience]);
     r.lap(`echo after the restart ${r.out.pingAfter.error ?? `in ${r.out.pingAfter.roundTripMs} ms`}`);
