@@ -24,6 +24,7 @@ import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { serveStatic } from "../tests/support/loopback.mjs";
 import { check, CREDENTIALS, oursCall, perCall, rawCall, REGION, sdkCall, STREAM } from "./calls-core.mjs";
+import { CHROMIUM_ARGS } from "../tests/support/chromium.mjs";
 
 // The SDK warns once per process that its later versions need Node 22; not part of what is measured.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -158,7 +159,7 @@ async function chromiumRuns(endpoint) {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+      args: CHROMIUM_ARGS,
     });
     const load = async (page, name) => {
       await page.goto(`${server.url}/${name}.html?endpoint=${encodeURIComponent(endpoint)}`);

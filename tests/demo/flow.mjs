@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDemo } from "../../www/serve.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from "../support/chromium.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SHOTS = join(repo, "artifacts", "demo");
@@ -166,13 +167,9 @@ try {
   demo = await startDemo({ port: 0, kvsPort: 0, activationDelayMs: 1500 });
   log(`demo at ${demo.url}, local endpoint at ${demo.kvs.url}`);
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-      // A fake camera (a moving green test card) and no permission prompt.
-      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    ],
+    args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);

@@ -17,6 +17,7 @@ import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { serveStatic } from "../support/loopback.mjs";
 import { CREDENTIALS, REGION, oursApi, sdkApi, prepare, runRound } from "./load-core.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -163,9 +164,9 @@ describe("load", () => {
       writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/load.js"></script>\n`);
       server = await serveStatic({ "/": dir });
       browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        args: CHROMIUM_ARGS,
       });
       const page = await browser.newPage();
       const problems = [];

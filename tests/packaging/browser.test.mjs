@@ -12,9 +12,10 @@ import { build as vite } from "vite";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 import { installPacked, NAME } from "./support/package.mjs";
 import { serveStatic } from "../support/loopback.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.mjs";
 
 const TIMEOUT = 90_000;
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+
 
 // The page's program: the endpoint and credentials come in the URL fragment.
 const CALLS = `
@@ -43,7 +44,7 @@ describe("package in the browser", { timeout: 4 * TIMEOUT }, () => {
     [project, kvs, browser] = await Promise.all([
       installPacked(),
       startLocalEndpoint({ activationDelayMs: 0 }),
-      chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS }),
+      chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS }),
     ]);
   }, { timeout: TIMEOUT });
   after(async () => {

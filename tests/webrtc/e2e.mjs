@@ -12,6 +12,7 @@ import { chromium } from "playwright-core";
 import { KinesisVideoClient, waitUntilSignalingChannelActive } from "../../pkg/node.js";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 import { serveStatic } from "../support/loopback.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..");
@@ -86,9 +87,9 @@ try {
   step(`channel ${ChannelARN} ACTIVE; endpoint ${kvs.url}, pages ${site.url}`);
 
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
   step(`Chromium ${browser.version()}`);
   const context = await browser.newContext();

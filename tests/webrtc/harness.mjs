@@ -9,6 +9,7 @@ import { chromium } from "playwright-core";
 import { KinesisVideoClient, waitUntilSignalingChannelActive } from "../../pkg/node.js";
 import { startLocalEndpoint } from "../local-endpoint/server.mjs";
 import { serveStatic } from "../support/loopback.mjs";
+import { CHROMIUM_ARGS as BASE_ARGS, FAKE_MEDIA_ARGS } from "../support/chromium.mjs";
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, "..", "..");
@@ -16,19 +17,7 @@ export const repo = join(here, "..", "..");
 export const NAMESPACE_ADDRESS = "10.77.0.1";
 /** The package the pages load as /pkg/: pkg/, or KVS_WEBRTC_PKG_DIR (a changed copy, to see these tests fail). */
 export const PKG_DIR = process.env.KVS_WEBRTC_PKG_DIR || join(repo, "pkg");
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-  "--disable-sync",
-  // A fake camera (an animated green picture) and no permission prompt.
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--autoplay-policy=no-user-gesture-required",
-];
+export const CHROMIUM_ARGS = [...BASE_ARGS, ...FAKE_MEDIA_ARGS, "--autoplay-policy=no-user-gesture-required"];
 
 const started = Date.now();
 export const elapsedMs = () => Date.now() - started;
