@@ -1,9 +1,8 @@
 // Everything the package exports, the same for every entry. Importing operations.js adds the
 // operation methods to the client classes; each entry only loads the wasm its runtime's way.
-// Names are listed: the glue's `Call` class is internal (npm/call.js runs it).
+// Names are listed: the glue's `Client` (which the client classes of operations.js extend) and `Call`
+// (which npm/call.js runs) are internal.
 export {
-  KinesisVideoClient,
-  KinesisVideoSignalingClient,
   presignSignalingUrl,
   presignUrl,
   signRequest,

@@ -10,11 +10,11 @@ export async function run(client, call) {
     await credentialsReady(client, signal, () => call.aborted());
     for (;;) {
       if (isAborted(signal)) throw call.aborted();
-      const outcome = await exchange(call.request(), signal);
+      const outcome = await exchange(call.request(), call.payload, signal);
       if (outcome.failure === "aborted") throw call.aborted();
       const next = outcome.failure
         ? call.failure(outcome.failure, outcome.cause)
-        : call.response(outcome.status, outcome.headers, outcome.text);
+        : call.response(outcome.status, outcome.headers, outcome.body);
       if (typeof next !== "number") return next;
       if (next > 0) {
         let timer;
@@ -73,33 +73,45 @@ export function unlessAborted(promise, signal, abortError) {
 }
 
 /**
- * One HTTP exchange: `{ status, headers, text }`, or `{ failure }` ("aborted", "timeout" before
- * the headers, "timeout-body" after them, "too-large", or "network" with its `cause`). The
- * timeout covers the body too; a body is read no further than `maxResponseBytes`.
+ * One HTTP exchange: `{ status, headers, body }`, or `{ failure }` ("aborted", "timeout" before
+ * the headers, "timeout-body" after them, "too-large", or "network" with its `cause`). The body is
+ * text, read no further than `maxResponseBytes`; for a successful answer whose `payload` it is, the
+ * bytes ("whole") or the stream itself ("stream": the caller reads it, the abortSignal still ends it,
+ * and the timeout ended with the headers). The timeout covers a text or whole body too.
  */
-async function exchange({ url, headers, body, timeoutMs, maxResponseBytes }, signal) {
+async function exchange({ url, headers, body, timeoutMs, maxResponseBytes }, payload, signal) {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
   if (signal) addEventListener.call(signal, "abort", abort);
   let response;
+  let streaming = false;
   try {
     // A redirect would re-send the signed request, session token and body to another origin:
     // it is answered as an error instead (browsers then give an opaque response, status 0).
     response = await fetch(url, { method: "POST", headers, body, signal: controller.signal, redirect: "manual" });
+    const ok = response.status >= 200 && response.status < 300;
+    if (ok && payload === "stream") {
+      streaming = true;
+      return { status: response.status, headers: response.headers, body: response.body };
+    }
+    if (ok && payload === "whole") {
+      return { status: response.status, headers: response.headers, body: new Uint8Array(await response.arrayBuffer()) };
+    }
     const text = await readText(response, maxResponseBytes);
     if (text === undefined) {
       abort();
       return { failure: "too-large" };
     }
-    return { status: response.status, headers: response.headers, text };
+    return { status: response.status, headers: response.headers, body: text };
   } catch (cause) {
     if (isAborted(signal)) return { failure: "aborted" };
     if (controller.signal.aborted) return { failure: response ? "timeout-body" : "timeout" };
     return { failure: "network", cause };
   } finally {
     clearTimeout(timer);
-    if (signal) removeEventListener.call(signal, "abort", abort);
+    // A stream the caller is reading keeps listening: aborting must still end it.
+    if (signal && !streaming) removeEventListener.call(signal, "abort", abort);
   }
 }
 

@@ -1,15 +1,17 @@
-// The package's API besides the model (npm/model.d.ts, generated): clients, configuration,
-// credentials, the signer, signaling, waiters and initialization. One set of declarations for
+// The package's API besides the model (npm/model.d.ts, generated: the client classes and their
+// operations): configuration, credentials, the signer, signaling, waiters and initialization. One set of declarations for
 // every entry (node, browser, workerd, web): each exports the same names, and `init` as the default
 // export (a promise that resolves at once where importing already initialized).
 import type {
+  APIName,
   DescribeSignalingChannelInput,
   DescribeSignalingChannelOutput,
   DescribeStreamInput,
   DescribeStreamOutput,
-  KinesisVideoClientOperations,
+  KinesisVideoArchivedMediaClient,
+  KinesisVideoClient,
   KinesisVideoErrorName,
-  KinesisVideoSignalingClientOperations,
+  KinesisVideoMediaClient,
 } from "./model.js";
 
 export * from "./model.js";
@@ -69,40 +71,37 @@ export interface KinesisVideoClientConfig {
   /** Longest response body taken, in bytes (default 16 MiB): a longer one is a ResponseTooLargeError. */
   maxResponseBytes?: number;
 }
-export interface KinesisVideoSignalingClientConfig {
+/** A client of a service at an endpoint another call gives (GetDataEndpoint, GetSignalingChannelEndpoint). */
+export interface DataPlaneClientConfig {
   region: string;
   credentials: Credentials | CredentialsProvider;
-  /** The HTTPS ResourceEndpoint from GetSignalingChannelEndpoint. */
+  /** The endpoint, e.g. a channel's HTTPS ResourceEndpoint or a stream's DataEndpoint. */
   endpoint: string;
   maxAttempts?: number;
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
 }
+export type KinesisVideoSignalingClientConfig = DataPlaneClientConfig;
 
-/** The Kinesis Video control plane: one method per operation of the 2017-09-30 API. */
-export interface KinesisVideoClient extends KinesisVideoClientOperations {}
-export declare class KinesisVideoClient {
-  constructor(config: KinesisVideoClientConfig);
-  /** The resolved endpoint this client sends to. */
-  readonly endpoint: string;
+/** What the control-plane client has besides its operations (the classes are in model.d.ts). */
+export interface KinesisVideoClientExtras {
   /**
    * Channel name or ARN to a presigned WSS URL and ICE servers in one call. The channel's ARN and
    * endpoints are remembered by the client, and its ICE servers until a minute before their Ttl.
    */
   connectSignaling(args: ConnectSignalingArgs, options?: ConnectSignalingOptions): Promise<SignalingConnection>;
-  /** Releases the client's wasm memory; the client cannot be used afterwards. */
-  free(): void;
-  [Symbol.dispose](): void;
+  /**
+   * GetDataEndpoint for `apiName` and a client of the service at that endpoint (sharing this one's
+   * credentials and settings). The endpoint is remembered per (stream, API); a call that fails as a
+   * stale endpoint would asks for it again, once.
+   */
+  dataEndpointClient<A extends DataEndpointApi>(apiName: A, stream: StreamSelector, options?: CallOptions): Promise<DataEndpointClient<A>>;
 }
-
-/** The signaling channel data plane (2019-12-04 API) at a channel's HTTPS endpoint. */
-export interface KinesisVideoSignalingClient extends KinesisVideoSignalingClientOperations {}
-export declare class KinesisVideoSignalingClient {
-  constructor(config: KinesisVideoSignalingClientConfig);
-  readonly endpoint: string;
-  free(): void;
-  [Symbol.dispose](): void;
-}
+/** The stream a data endpoint is for. */
+export type StreamSelector = { StreamName: string; StreamARN?: undefined } | { StreamARN: string; StreamName?: undefined };
+export type DataEndpointApi = Exclude<APIName, "PUT_MEDIA">;
+/** The client `dataEndpointClient` gives for an API: GET_MEDIA's is the media service's. */
+export type DataEndpointClient<A extends DataEndpointApi> = A extends "GET_MEDIA" ? KinesisVideoMediaClient : KinesisVideoArchivedMediaClient;
 
 // ------------------------------------------------------------------------------------- signer
 

@@ -5,7 +5,8 @@
 // endpoints for ten minutes or until a call says the channel is gone, ICE servers until a minute
 // before their Ttl), because the service allows only 5 DescribeSignalingChannel and
 // GetIceServerConfig calls a second per channel.
-import { credentialsReady, run, unlessAborted } from "./call.js";
+import { remembered } from "./cache.js";
+import { credentialsReady, run } from "./call.js";
 import { clientError } from "./errors.js";
 
 /** ICE servers are handed out until this long before their Ttl ends. */
@@ -14,31 +15,6 @@ const ICE_MARGIN_MS = 60_000;
 const CHANNEL_TTL_MS = 10 * 60_000;
 
 const list = (v) => (Array.isArray(v) ? v : []);
-
-/** client → Map(key → { promise, expiresAt }): answers, and the calls under way, shared by callers. */
-const caches = new WeakMap();
-
-/**
- * What `load()` gives, remembered under `key` until the `expiresAt` (epoch ms) it resolves with.
- * Concurrent callers share one call; each stops waiting when its own signal fires.
- */
-function remembered(client, key, fresh, signal, load) {
-  let cache = caches.get(client);
-  if (!cache) caches.set(client, (cache = new Map()));
-  let entry = cache.get(key);
-  if (fresh || !entry || entry.expiresAt <= Date.now()) {
-    entry = { expiresAt: Infinity };
-    entry.promise = load().then(
-      ({ value, expiresAt = Infinity }) => ((entry.expiresAt = expiresAt), value),
-      (error) => {
-        if (cache.get(key) === entry) cache.delete(key);
-        throw error;
-      },
-    );
-    cache.set(key, entry);
-  }
-  return unlessAborted(entry.promise, signal, () => clientError("AbortError", "the call was aborted"));
-}
 
 export async function connectSignaling(client, args, options) {
   const a = client.__signalingArgs(args, options);

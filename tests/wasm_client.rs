@@ -7,7 +7,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, JSON};
-use kinesis_video_wasm::js::client::KinesisVideoClient;
+use kinesis_video_wasm::js::client::Client;
 use kinesis_video_wasm::model::operation_id;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -64,7 +64,7 @@ fn client() -> JsValue {
         ("maxAttempts", JsValue::from(2)),
         ("requestTimeoutMs", JsValue::from(10_000)),
     ]);
-    match KinesisVideoClient::new(config) {
+    match Client::new(config, 0) {
         Ok(c) => c.into(),
         Err(e) => panic!("constructing the client failed: {:?}", e),
     }
@@ -190,11 +190,14 @@ async fn service_errors_are_js_errors_with_name_and_fault() {
     assert!(!text(&meta, &["requestId"]).is_empty());
 
     // Wrong credentials: a 403 error object, and the module keeps working afterwards.
-    let wrong: JsValue = KinesisVideoClient::new(obj(&[
-        ("region", s("us-west-2")),
-        ("endpoint", s(endpoint())),
-        ("credentials", obj(&[("accessKeyId", s(ACCESS_KEY_ID)), ("secretAccessKey", s("not-the-secret"))])),
-    ]))
+    let wrong: JsValue = Client::new(
+        obj(&[
+            ("region", s("us-west-2")),
+            ("endpoint", s(endpoint())),
+            ("credentials", obj(&[("accessKeyId", s(ACCESS_KEY_ID)), ("secretAccessKey", s("not-the-secret"))])),
+        ]),
+        0,
+    )
     .unwrap()
     .into();
     let e = rejected(&wrong, "ListStreams", obj(&[])).await;
@@ -222,11 +225,12 @@ async fn validation_errors_reject_before_any_request() {
 
 #[wasm_bindgen_test]
 fn bad_config_is_a_type_error_naming_the_field() {
-    let e = match KinesisVideoClient::new(obj(&[
+    let config = obj(&[
         ("region", s("us-west-2")),
         ("credentials", obj(&[("accessKeyId", s(ACCESS_KEY_ID)), ("secretAccessKey", s(SECRET_ACCESS_KEY))])),
         ("maxAttempts", JsValue::from(0)),
-    ])) {
+    ]);
+    let e = match Client::new(config, 0) {
         Ok(_) => panic!("maxAttempts 0 was accepted"),
         Err(e) => e,
     };

@@ -1,9 +1,11 @@
-// Generates the single model description used by the crate from the reduced service models in model/:
+// Generates the single model description used by the crate from the service registry
+// (model/services.json: one row per service) and the reduced service models in model/:
 //   src/model/generated.rs   static tables (shapes, members, limits, patterns, enums, errors, operations,
-//                            "one of" rules) and the operation enum
+//                            "one of" rules, header-bound members), the operation and service enums
 //   npm/model.d.ts           the TypeScript declarations of the model (index.d.ts, hand-written,
 //                            declares the rest of the API)
-//   npm/operations.js        the operation methods of the client classes and the paginators
+//   npm/operations.js        the client classes (each extends the wasm module's one Client with its
+//                            service), their operation methods, the paginators
 //   tests/model/examples.json a valid input per operation ("full": every member, "minimal": required
 //                            members only) and a sample output per operation, built from the same tables
 // Deterministic: the same model gives byte-identical files.
@@ -15,10 +17,16 @@ import { join, dirname } from "node:path";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-const SERVICES = [
-  { file: "kinesisvideo.json", ident: "KinesisVideo", className: "KinesisVideoClient" },
-  { file: "kinesis-video-signaling.json", ident: "Signaling", className: "KinesisVideoSignalingClient" },
-];
+/** The registry: one row per service (see model/services.json). */
+function registry(root) {
+  const { services } = JSON.parse(readFileSync(join(root, "model", "services.json"), "utf8"));
+  for (const s of services) {
+    if (!isIdent(s.id) || !isIdent(s.className)) fail(`registry: ${s.id} / ${s.className} is not an identifier`);
+    if (!["rules", "given"].includes(s.endpoint)) fail(`registry: ${s.id}: endpoint ${s.endpoint}`);
+  }
+  if (services[0]?.endpoint !== "rules") fail("registry: the first service is the control plane (endpoint from the rule set)");
+  return services.map((s) => ({ ...s, ident: s.id, file: s.model, wholePayloads: s.wholePayloads ?? [], dataEndpointApis: s.dataEndpointApis ?? [] }));
+}
 
 // Inputs where the documentation says a resource must be named by one of two members. No rule says
 // "not both", so each is "at least one" (mode "exactly" is supported for rules that would need it).
@@ -41,6 +49,10 @@ const ONE_OF_RULES = [
   ["KinesisVideo", "UpdateImageGenerationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
   ["KinesisVideo", "UpdateNotificationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
   ["KinesisVideo", "UpdateStreamInput", ["StreamName", "StreamARN"], "atLeast"],
+  ...["GetClipInput", "GetDASHStreamingSessionURLInput", "GetHLSStreamingSessionURLInput", "GetImagesInput", "GetMediaForFragmentListInput", "ListFragmentsInput"].map(
+    (input) => ["ArchivedMedia", input, ["StreamName", "StreamARN"], "atLeast"],
+  ),
+  ["Media", "GetMediaInput", ["StreamName", "StreamARN"], "atLeast"],
 ];
 
 // A value matching each pattern, for the generated examples (checked against the pattern and limits).
@@ -65,6 +77,15 @@ const PATTERN_SAMPLES = {
   "arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+":
     "arn:aws:kinesisvideo:us-west-2:123456789012:channel/front-door/1705489836421",
 };
+// The media services' patterns.
+Object.assign(PATTERN_SAMPLES, {
+  "^[a-zA-Z0-9_\\.\\-]+$": "continuation-token_1.a",
+  "^[0-9]+$": "91343852333181432392682062622220590765191907586",
+  "[a-zA-Z0-9+/]+={0,2}": "bmV4dC1wYWdl",
+  "^[a-zA-Z0-9_.-]+$": "viewer-1",
+  "^arn:(aws[a-zA-Z-]*):kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$":
+    "arn:aws:kinesisvideo:us-west-2:123456789012:channel/front-door/1705489836421",
+});
 // Member-specific samples where the pattern sample would name the wrong kind of resource.
 const MEMBER_SAMPLES = {
   ChannelARN: "arn:aws:kinesisvideo:us-west-2:123456789012:channel/front-door/1705489836421",
@@ -75,8 +96,11 @@ const fail = (msg) => {
 };
 
 function loadServices(root) {
-  return SERVICES.map((s) => ({ ...s, model: JSON.parse(readFileSync(join(root, "model", s.file), "utf8")) }));
+  return registry(root).map((s) => ({ ...s, model: JSON.parse(readFileSync(join(root, "model", s.file), "utf8")) }));
 }
+
+/** A structure member as the models write it: a shape name, or `{ shape, location, locationName }`. */
+const memberRef = (m) => (typeof m === "string" ? { shape: m } : m);
 
 const lowerFirst = (n) => n[0].toLowerCase() + n.slice(1);
 const isIdent = (n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n);
@@ -169,9 +193,12 @@ export function buildTables(services) {
       case "structure": {
         if (s.exception) fail(`exception ${name} used as a value`);
         const req = s.required ?? [];
-        const mem = Object.entries(s.members ?? {}).map(([mn, ms]) => {
+        const mem = Object.entries(s.members ?? {}).map(([mn, ref]) => {
+          // Inputs go in the JSON body only; outputs' header and payload members are split off
+          // before (see `bodyOf`).
+          if (memberRef(ref).location) fail(`${name}.${mn}: bound to ${memberRef(ref).location}, which only outputs may be`);
           blob.add(mn);
-          return { name: mn, shape: visit(svc, ms, st), required: req.includes(mn) };
+          return { name: mn, shape: visit(svc, memberRef(ref).shape, st), required: req.includes(mn) };
         });
         for (const r of req) if (!(r in (s.members ?? {}))) fail(`${name}: required ${r} is not a member`);
         if (mem.length > 32) fail(`${name}: more than 32 members (one-of masks are u32)`);
@@ -212,7 +239,8 @@ export function buildTables(services) {
         row = { kind: "Map", sensitive, a: visit(svc, s.key, st), b: visit(svc, s.value, st), min: s.min, max: s.max };
         break;
       default:
-        fail(`${name}: shape type ${s.type} is not supported`);
+        // (A blob is only an output's payload, which never reaches the tables.)
+        fail(`${name}: shape type ${s.type} is not supported here`);
     }
     const key = JSON.stringify(row);
     if (shapeByKey.has(key)) return shapeByKey.get(key);
@@ -230,6 +258,7 @@ export function buildTables(services) {
 
   const EMPTY = { type: "structure", members: {} };
   const ops = [];
+  const headerMembers = []; // {member, header}, a span per operation
   for (const svc of services) {
     svc.model.shapes["$Empty"] = EMPTY;
     const names = Object.keys(svc.model.operations).sort();
@@ -237,19 +266,29 @@ export function buildTables(services) {
       const o = svc.model.operations[name];
       if (!isIdent(name)) fail(`operation name ${name}`);
       const input = visit(svc, o.input ?? "$Empty");
-      const output = visit(svc, o.output ?? "$Empty");
+      const split = bodyOf(svc, o.output, name);
+      svc.model.shapes[`$${name}Body`] = split.body;
+      const output = visit(svc, `$${name}Body`);
+      delete svc.model.shapes[`$${name}Body`];
+      if (split.payload) blob.add(split.payload.member);
+      const headerStart = headerMembers.length;
+      for (const h of split.headers) {
+        blob.add(h.member);
+        blob.add(h.header.toLowerCase());
+        headerMembers.push({ member: h.member, header: h.header.toLowerCase() });
+      }
       for (const e of o.errors) {
         const es = svc.model.shapes[e];
         if (!es?.exception) fail(`${name}: error ${e} is not an exception shape`);
       }
-      ops.push({ svc, name, o, input, output });
+      ops.push({ svc, name, o, input, output, payload: split.payload, headerStart, headerLen: split.headers.length });
     }
     for (const [n, s] of Object.entries(svc.model.shapes)) {
       if (!s.exception) continue;
-      const status = s.error?.httpStatusCode ?? 400;
-      const prev = errorsByName.get(n);
-      if (prev !== undefined && prev !== status) fail(`error ${n} has two status codes`);
-      errorsByName.set(n, status);
+      // One row per name; where services give a name different statuses (AccessDeniedException is
+      // 401 in the control plane, 403 in WebRTC storage) the first service's is kept: the client
+      // takes the status from the response, the table only says that the name is modeled.
+      if (!errorsByName.has(n)) errorsByName.set(n, s.error?.httpStatusCode ?? 400);
     }
     delete svc.model.shapes["$Empty"];
   }
@@ -269,7 +308,37 @@ export function buildTables(services) {
   const fits32 = bounds.every((x) => Number.isSafeInteger(x) && x > -(2 ** 31) && x < 2 ** 31 - 1);
   if (!fits32 && !bounds.every((x) => Number.isSafeInteger(x))) fail("numeric bound is not a safe integer");
 
-  return { blob, shapes, members, patterns, enums, enumValues, oneOf, errors, opErrors, ops, boundType: fits32 ? "i32" : "i64" };
+  return { blob, shapes, members, patterns, enums, enumValues, oneOf, errors, opErrors, ops, headerMembers, boundType: fits32 ? "i32" : "i64" };
+}
+
+/**
+ * An operation's output split by where it comes from: the JSON body (a structure of the other
+ * members), header-bound members, and a payload (the whole body, as bytes or as a stream).
+ */
+export function bodyOf(svc, outputName, opName) {
+  const s = outputName ? svc.model.shapes[outputName] : { type: "structure", members: {} };
+  const body = { type: "structure", members: {}, required: [] };
+  const headers = [];
+  /** `{ member, kind }`: kind "Whole" (read into a Uint8Array) or "Stream" (a ReadableStream). */
+  let payload = null;
+  for (const [mn, ref] of Object.entries(s.members ?? {})) {
+    const { shape, location, locationName } = memberRef(ref);
+    if (mn === s.payload) {
+      const p = svc.model.shapes[shape];
+      if (p.type !== "blob") fail(`${opName}: a ${p.type} payload is not supported`);
+      // The registry names the streaming payloads that are read whole (a clip is a file, not a feed).
+      payload = { member: mn, kind: p.streaming && !svc.wholePayloads.includes(opName) ? "Stream" : "Whole" };
+    } else if (location === "header") {
+      if (svc.model.shapes[shape].type !== "string") fail(`${opName}.${mn}: only string headers are supported`);
+      headers.push({ member: mn, header: locationName ?? mn });
+    } else if (location) {
+      fail(`${opName}.${mn}: output member bound to ${location}`);
+    } else {
+      body.members[mn] = shape;
+    }
+  }
+  if (payload && Object.keys(body.members).length) fail(`${opName}: a payload and body members`);
+  return { body, headers, payload };
 }
 
 // ---------------------------------------------------------------- TypeScript
@@ -289,7 +358,7 @@ function buildTypeScript(services, t) {
       if (set.has(name)) return;
       set.add(name);
       const s = shapes[name];
-      if (s.type === "structure") for (const m of Object.values(s.members)) walk(m, set);
+      if (s.type === "structure") for (const m of Object.values(s.members)) walk(memberRef(m).shape, set);
       if (s.type === "list") walk(s.member, set);
       if (s.type === "map") (walk(s.key, set), walk(s.value, set));
     };
@@ -298,6 +367,12 @@ function buildTypeScript(services, t) {
       if (o.output) walk(o.output, outputSet);
     }
     const outName = (n) => (inputSet.has(n) ? `${n}Output` : n);
+    // What an output's payload is in JS, by output structure.
+    const payloadType = new Map();
+    for (const [opName, o] of Object.entries(svc.model.operations)) {
+      const p = o.output && bodyOf(svc, o.output, opName).payload;
+      if (p) payloadType.set(o.output, p.kind === "Stream" ? "ReadableStream<Uint8Array>" : "Uint8Array");
+    }
     const paren = (x) => (/[ |&]/.test(x) ? `(${x})` : x);
     const tsType = (name, out) => {
       const s = shapes[name];
@@ -314,6 +389,8 @@ function buildTypeScript(services, t) {
           return "number";
         case "boolean":
           return "boolean";
+        case "blob":
+          return "Uint8Array";
         case "timestamp":
           return out ? "Date" : "Date | number";
         case "list":
@@ -331,8 +408,9 @@ function buildTypeScript(services, t) {
       const s = shapes[name];
       const req = out ? [] : (s.required ?? []);
       let text = `export interface ${tsName} {\n`;
-      for (const [mn, ms] of Object.entries(s.members)) {
-        text += `  ${mn}${req.includes(mn) ? "" : "?"}: ${tsType(ms, out)};\n`;
+      for (const [mn, ref] of Object.entries(s.members)) {
+        const type = out && s.payload === mn ? payloadType.get(name) : tsType(memberRef(ref).shape, out);
+        text += `  ${mn}${req.includes(mn) ? "" : "?"}: ${type};\n`;
       }
       return (text === `export interface ${tsName} {\n` ? `export interface ${tsName} {` : text) + "}\n";
     };
@@ -341,7 +419,8 @@ function buildTypeScript(services, t) {
       const s = shapes[n];
       if (s.type === "string" && s.enum) {
         if (!isIdent(n)) fail(`enum name ${n}`);
-        declare(n, `export type ${n} = ${s.enum.map((v) => JSON.stringify(v)).join(" | ")};\n`);
+        // Sorted: services that share an enum may list its values in another order.
+        declare(n, `export type ${n} = ${[...s.enum].sort().map((v) => JSON.stringify(v)).join(" | ")};\n`);
       }
     }
     for (const n of sorted(inputSet)) if (shapes[n].type === "structure") declare(n, iface(n, n, false));
@@ -361,16 +440,33 @@ function buildTypeScript(services, t) {
     "KinesisVideoOperationName",
     `export type KinesisVideoOperationName =\n${[...opNames].sort().map((e) => `  | ${JSON.stringify(e)}`).join("\n")};\n`,
   );
-  // Operation methods, which index.d.ts merges into the client classes; npm/operations.js installs them.
-  for (const [cls, svcIdent] of [["KinesisVideoClientOperations", "KinesisVideo"], ["KinesisVideoSignalingClientOperations", "Signaling"]]) {
+  // The client classes: their operation methods (npm/operations.js installs them), and what every
+  // client has; a class with more (the control plane's connectSignaling) names it in the registry.
+  for (const svc of services) {
+    const ops = `${svc.className}Operations`;
     const methods = t.ops
-      .filter((op) => op.svc.ident === svcIdent)
+      .filter((op) => op.svc === svc)
       .map((op) => {
         const input = op.o.input ?? `${op.name}Input`;
         const output = op.o.output ?? `${op.name}Output`;
         return `  ${lowerFirst(op.name)}(input: ${input}, options?: CallOptions): Promise<${output} & MetadataBearer>;\n`;
       });
-    declare(cls, `export interface ${cls} {\n${methods.join("")}}\n`);
+    declare(ops, `export interface ${ops} {\n${methods.join("")}}\n`);
+    const config = svc.endpoint === "rules" ? "KinesisVideoClientConfig" : "DataPlaneClientConfig";
+    const meta = svc.model.metadata;
+    declare(
+      svc.className,
+      `export interface ${svc.className} extends ${[ops, ...(svc.extras ? [svc.extras] : [])].join(", ")} {}\n` +
+        `/** ${meta.serviceId} (API ${meta.apiVersion}): one method per operation. */\n` +
+        `export declare class ${svc.className} {\n` +
+        `  constructor(config: ${config});\n` +
+        "  /** The endpoint this client sends to. */\n" +
+        "  readonly endpoint: string;\n" +
+        "  /** Releases the client's wasm memory; the client cannot be used afterwards. */\n" +
+        "  free(): void;\n" +
+        "  [Symbol.dispose](): void;\n" +
+        "}\n",
+    );
   }
   for (const svc of services) {
     for (const [name, pg] of Object.entries(svc.model.paginators ?? {})) {
@@ -378,7 +474,7 @@ function buildTypeScript(services, t) {
       declare(
         `paginate${name}`,
         `/** Every page of ${name}, following ${pg.output_token} until the last page. */\n` +
-          `export function paginate${name}(client: KinesisVideoClient, input: ${op.input}, options?: { pageSize?: number }): AsyncIterable<${op.output} & MetadataBearer>;\n`,
+          `export function paginate${name}(client: ${svc.className}, input: ${op.input}, options?: { pageSize?: number }): AsyncIterable<${op.output} & MetadataBearer>;\n`,
       );
     }
   }
@@ -391,14 +487,24 @@ function buildTypeScript(services, t) {
 /** The JS side of the operation table: method installation and paginators. */
 function buildOperationsJs(services, t) {
   const L = [
-    "// Generated by tools/gen-model.mjs from model/*.json; do not edit.",
+    "// Generated by tools/gen-model.mjs from model/services.json and model/*.json; do not edit.",
     "// Importing this module adds one method per operation to the client classes, each starting a",
-    "// call of the client's one shared (wasm) call path by index, and connectSignaling; it also",
-    "// exports the paginators.",
-    'import { KinesisVideoClient, KinesisVideoSignalingClient } from "./kinesis_video_wasm.js";',
+    "// call of the client's one shared (wasm) call path by index, and the control plane's",
+    "// connectSignaling and dataEndpointClient; it also exports the paginators.",
+    'import { Client } from "./kinesis_video_wasm.js";',
     'import { run } from "./call.js";',
+    'import { dataEndpointClient } from "./data-endpoint.js";',
     'import { connectSignaling } from "./signaling.js";',
     "",
+    ...services.flatMap((svc, i) => [
+      `/** ${svc.model.metadata.serviceId} (API ${svc.model.metadata.apiVersion}): one method per operation. */`,
+      `export class ${svc.className} extends Client {`,
+      "  constructor(config) {",
+      `    super(config, ${i});`,
+      "  }",
+      "}",
+      "",
+    ]),
     "const OPERATIONS = [",
     ...t.ops.map((op, i) => `  [${JSON.stringify(op.svc.ident)}, ${JSON.stringify(lowerFirst(op.name))}], // ${i}`),
     "];",
@@ -406,15 +512,32 @@ function buildOperationsJs(services, t) {
     "const CLASSES = {",
     ...services.map((svc) => `  ${svc.ident}: [${svc.className}, ${JSON.stringify(svc.className)}],`),
     "};",
+    "",
+    "/** The services at GetDataEndpoint's endpoints: index and class, the APIs that name them, their methods. */",
+    "const DATA_ENDPOINT_SERVICES = [",
+    ...services.flatMap((svc, i) =>
+      svc.dataEndpointApis.length
+        ? [
+            `  {`,
+            `    index: ${i},`,
+            `    Class: ${svc.className},`,
+            `    apis: ${JSON.stringify(svc.dataEndpointApis)},`,
+            `    methods: ${JSON.stringify(t.ops.filter((op) => op.svc === svc).map((op) => lowerFirst(op.name)))},`,
+            "  },",
+          ]
+        : [],
+    ),
+    "];",
+    "",
     "// Installs an async method whose every failure is a rejection, as from any async method.",
     "function install(Class, className, method, call) {",
     "  Object.defineProperty(Class.prototype, method, {",
-    "    value: function (input, options) {",
+    "    value: function (...args) {",
     "      try {",
     "        if (!(this instanceof Class)) throw new TypeError(`${method}: call it on a ${className}`);",
     "        // free() zeroes the glue's pointer.",
     "        if (!this.__wbg_ptr) throw new TypeError(`${method}: this ${className} was freed`);",
-    "        return call(this, input, options);",
+    "        return call(this, ...args);",
     "      } catch (e) {",
     "        return Promise.reject(e);",
     "      }",
@@ -428,7 +551,10 @@ function buildOperationsJs(services, t) {
     "  const [Class, className] = CLASSES[service];",
     "  install(Class, className, method, (client, input, options) => run(client, client.__start(index, input, options)));",
     "});",
-    'install(KinesisVideoClient, "KinesisVideoClient", "connectSignaling", connectSignaling);',
+    `install(${services[0].className}, ${JSON.stringify(services[0].className)}, "connectSignaling", connectSignaling);`,
+    `install(${services[0].className}, ${JSON.stringify(services[0].className)}, "dataEndpointClient", (client, api, stream, options) =>`,
+    "  dataEndpointClient(client, DATA_ENDPOINT_SERVICES, api, stream, options),",
+    ");",
     "",
     "async function* paginate(client, method, input, pageSize, inputToken, outputToken, limitKey) {",
     "  const request = { ...input };",
@@ -466,9 +592,9 @@ function buildExamples(services, t) {
         const o = {};
         const req = s.required ?? [];
         const rules = ONE_OF_RULES.filter((r) => r[0] === svc.ident && r[1] === name);
-        for (const [mn, ms] of Object.entries(s.members)) {
+        for (const [mn, ref] of Object.entries(s.members)) {
           const needed = req.includes(mn) || rules.some((r) => r[2][0] === mn);
-          if (mode === "full" || needed) o[mn] = sample(svc, ms, mn, mode);
+          if (mode === "full" || needed) o[mn] = sample(svc, memberRef(ref).shape, mn, mode);
         }
         return o;
       }
@@ -508,6 +634,12 @@ function buildExamples(services, t) {
     }
     fail(`no sample for ${name}`);
   };
+  const sampleOf = (svc, shape) => {
+    svc.model.shapes.$Sample = shape;
+    const v = sample(svc, "$Sample", undefined, "full");
+    delete svc.model.shapes.$Sample;
+    return v;
+  };
   const out = {};
   for (const op of t.ops) {
     const svc = op.svc;
@@ -515,7 +647,8 @@ function buildExamples(services, t) {
       service: svc.ident,
       full: op.o.input ? sample(svc, op.o.input, undefined, "full") : {},
       minimal: op.o.input ? sample(svc, op.o.input, undefined, "minimal") : {},
-      output: op.o.output ? sample(svc, op.o.output, undefined, "full") : {},
+      // What the service sends as JSON (an output with a payload has none).
+      output: sampleOf(svc, bodyOf(svc, op.o.output, op.name).body),
     };
   }
   return JSON.stringify(out, null, 1) + "\n";
@@ -536,11 +669,31 @@ function buildRust(services, t) {
   if (t.errors.length > 255) fail("more than 255 errors");
   if (t.patterns.length > 255) fail("more than 255 patterns");
 
-  p("// @generated by tools/gen-model.mjs from model/kinesisvideo.json and model/kinesis-video-signaling.json.");
+  p(`// @generated by tools/gen-model.mjs from model/services.json and ${services.map((s) => `model/${s.file}`).join(", ")}.`);
   p("// Do not edit: change the generator or the model and run `node tools/gen-model.mjs`.");
   p("#![allow(clippy::all)]");
   p("");
-  p("use super::{Bounds, ErrorDef, Limits, Member, OneOf, Operation, PatternIx, Service, Shape, ShapeIx, Span, Str};");
+  p("use super::{Bounds, ErrorDef, HeaderMember, Limits, Member, OneOf, Operation, PatternIx, Payload, Shape, ShapeIx, Span, Str};");
+  p("");
+  p("/// The services of model/services.json, in its order. Every one signs as `kinesisvideo`.");
+  p("#[derive(Clone, Copy, PartialEq, Eq, Debug)]");
+  p("pub enum Service {");
+  for (const svc of services) {
+    p(`    /// ${svc.model.metadata.serviceId}, API ${svc.model.metadata.apiVersion}.`);
+    p(`    ${svc.ident},`);
+  }
+  p("}");
+  p("");
+  p("impl Service {");
+  p(`    pub const ALL: [Service; ${services.length}] = [${services.map((s) => `Service::${s.ident}`).join(", ")}];`);
+  p("");
+  p("    /// Whether the endpoint comes from the control plane's rule set (otherwise the client is given one).");
+  p("    pub fn resolves_endpoint(self) -> bool {");
+  p(`        matches!(self, ${services.filter((s) => s.endpoint === "rules").map((s) => `Service::${s.ident}`).join(" | ")})`);
+  p("    }");
+  p("}");
+  p("");
+
   p("");
   p("/// The type of numeric limits: the smallest that holds every limit of the models.");
   p(`pub(super) type Bound = ${t.boundType};`);
@@ -630,7 +783,12 @@ function buildRust(services, t) {
   }
   p("];");
   p("");
-  p("/// Every operation: the 32 of `kinesisvideo`, then the signaling service's, each sorted by name.");
+  p("/// Output members read from response headers (names lowercase), a span per operation.");
+  p(`pub(super) static HEADER_MEMBERS: [HeaderMember; ${t.headerMembers.length}] = [`);
+  for (const h of t.headerMembers) p(`    HeaderMember { member: ${str(h.member)}, header: ${str(h.header)} },`);
+  p("];");
+  p("");
+  p("/// Every operation, service by service in the registry's order, each service's sorted by name.");
   p(`pub(super) static OPERATIONS: [Operation; ${t.ops.length}] = [`);
   t.ops.forEach((op, i) => {
     const o = op.o;
@@ -642,6 +800,8 @@ function buildRust(services, t) {
     p(`    /* ${i} */ Operation {`);
     p(`        name: ${rustStr(op.name)}, service: Service::${op.svc.ident}, path: ${path},`);
     p(`        input: ShapeIx(${op.input}), output: ShapeIx(${op.output}), errors: ${span(op.errStart, op.errLen)},`);
+    const payload = op.payload ? `Payload::${op.payload.kind}(${str(op.payload.member)})` : "Payload::None";
+    p(`        payload: ${payload}, headers: ${span(op.headerStart, op.headerLen)},`);
     p("    },");
   });
   p("];");
@@ -661,12 +821,12 @@ function buildRust(services, t) {
 }
 
 // ---------------------------------------------------------------- TypeScript file
-function buildModelDts(ts) {
+function buildModelDts(services, ts) {
   return [
     "// Generated by tools/gen-model.mjs from model/*.json; do not edit.",
-    "// Every input, output, structure, enum and error name of the models, the operation methods of the",
-    "// clients (merged into the classes declared in index.d.ts) and the paginators.",
-    'import type { CallOptions, KinesisVideoClient, MetadataBearer } from "./index.js";',
+    "// Every input, output, structure, enum and error name of the models, the client classes with their",
+    "// operation methods, and the paginators. index.d.ts declares the rest of the API.",
+    `import type { ${["CallOptions", "DataPlaneClientConfig", "KinesisVideoClientConfig", "MetadataBearer", ...services.filter((s) => s.extras).map((s) => s.extras)].sort().join(", ")} } from "./index.js";`,
     "",
     ts.trimEnd(),
     "",
@@ -679,7 +839,7 @@ export function generate(root = ROOT) {
   const ts = buildTypeScript(services, tables);
   return {
     "src/model/generated.rs": buildRust(services, tables),
-    "npm/model.d.ts": buildModelDts(ts),
+    "npm/model.d.ts": buildModelDts(services, ts),
     "tests/model/examples.json": buildExamples(services, tables),
     "npm/operations.js": buildOperationsJs(services, tables),
   };

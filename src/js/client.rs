@@ -1,5 +1,5 @@
-//! `KinesisVideoClient` and `KinesisVideoSignalingClient`: config, credentials, and [`Call`], the
-//! decisions of one operation call.
+//! [`Client`], the one client class (each service's class in npm/operations.js extends it): config,
+//! credentials, and [`Call`], the decisions of one operation call.
 //!
 //! A call's waiting (for a credentials provider, for `fetch`, for a backoff delay, for the
 //! caller's abort signal) is done by a short JS loop, `npm/call.js`. After each step it asks the
@@ -46,12 +46,14 @@ pub(crate) struct Provider {
 pub(crate) struct Inner {
     service: Service,
     pub(crate) region: String,
-    pub(crate) endpoint: String,
+    /// Changed only by `__retarget` (a data endpoint found stale); calls started before keep theirs.
+    endpoint: Cell<String>,
     max_attempts: u32,
     timeout_ms: Option<f64>,
     /// Longest response body taken, in bytes.
     max_response_bytes: f64,
-    credentials: CredentialSource,
+    /// Shared with the data-endpoint clients made from this one.
+    credentials: Rc<CredentialSource>,
     /// Server time minus local time, learnt from responses.
     skew_ms: Cell<f64>,
     /// The partition's STUN server for WebRTC; none with a custom endpoint (a local or test
@@ -211,21 +213,20 @@ impl Inner {
             (Service::KinesisVideo, None) => Some(crate::endpoint::stun_uri(&region, fips, dualstack)),
             _ => None,
         };
-        let endpoint = match service {
-            Service::KinesisVideo => {
-                let params = crate::endpoint::EndpointParams {
-                    region: Some(&region),
-                    use_fips: fips,
-                    use_dualstack: dualstack,
-                    endpoint: custom.as_deref(),
-                };
-                let url = crate::endpoint::resolve(&params).map_err(|e| type_error("config.endpoint", e.message()))?;
-                endpoint_as_sent(&url)
-            }
-            Service::Signaling => match custom {
+        let endpoint = if service.resolves_endpoint() {
+            let params = crate::endpoint::EndpointParams {
+                region: Some(&region),
+                use_fips: fips,
+                use_dualstack: dualstack,
+                endpoint: custom.as_deref(),
+            };
+            let url = crate::endpoint::resolve(&params).map_err(|e| type_error("config.endpoint", e.message()))?;
+            endpoint_as_sent(&url)
+        } else {
+            match custom {
                 Some(url) => endpoint_as_sent(&url),
-                None => Err("endpoint: the channel's HTTPS ResourceEndpoint is required"),
-            },
+                None => Err("endpoint: required (the endpoint GetDataEndpoint or GetSignalingChannelEndpoint gives)"),
+            }
         }
         .map_err(|m| type_error("config", m))?;
         let max_attempts = config
@@ -243,11 +244,11 @@ impl Inner {
         Ok(Inner {
             service,
             region,
-            endpoint,
+            endpoint: Cell::new(endpoint),
             max_attempts,
             timeout_ms,
             max_response_bytes,
-            credentials,
+            credentials: Rc::new(credentials),
             skew_ms: Cell::new(0.0),
             stun,
         })
@@ -300,7 +301,7 @@ impl Inner {
         input: &JsValue,
         options: &JsValue,
     ) -> Result<Call, JsValue> {
-        self.start_at(&self.endpoint, op, input, options)
+        self.start_at(&peek(&self.endpoint), op, input, options)
     }
 
     /// [`Self::start`] at another endpoint (a signaling channel's, for GetIceServerConfig).
@@ -353,6 +354,18 @@ impl Call {
         self.signal.clone()
     }
 
+    /// How a successful response's body is handed to `response`: `"whole"` (a `Uint8Array`) or
+    /// `"stream"` (the `ReadableStream`) for an output whose payload is the body; else `undefined`
+    /// (its text, JSON).
+    #[wasm_bindgen(getter)]
+    pub fn payload(&self) -> JsValue {
+        match self.op.payload {
+            model::Payload::None => JsValue::UNDEFINED,
+            model::Payload::Whole(_) => JsValue::from_str("whole"),
+            model::Payload::Stream(_) => JsValue::from_str("stream"),
+        }
+    }
+
     /// The next attempt's request, signed now: `{ url, headers, body, timeoutMs, maxResponseBytes }`.
     pub fn request(&mut self) -> Result<JsValue, JsValue> {
         self.meta.attempts += 1;
@@ -370,13 +383,13 @@ impl Call {
     }
 
     /// A response came: its output (with `$metadata`), or the delay in ms before the next
-    /// attempt; the final error is thrown.
+    /// attempt; the final error is thrown. `body` is the text, or what `payload` says for a
+    /// successful one.
     pub fn response(&mut self, status: u16, headers: &Headers, body: JsValue) -> Result<JsValue, JsValue> {
         // Every read is caught or type-checked: these are the JS loop's values, but any caller
         // can reach this method.
         let header = |name: &str| headers.get(name).ok().flatten();
-        let body = body.dyn_into::<JsString>().unwrap_or_else(|_| JsString::from(""));
-        let body = &body;
+        let text = || body.dyn_ref::<JsString>().cloned().unwrap_or_else(|| JsString::from(""));
         self.meta.status = Some(status);
         self.meta.request_id =
             ["x-amzn-requestid", "x-amzn-request-id", "x-amz-request-id"].iter().find_map(|h| header(h));
@@ -385,15 +398,25 @@ impl Call {
             self.inner.learn_skew(server);
         }
         if (200..300).contains(&status) {
-            return match model::parse_output(self.op, body) {
-                Ok(out) => {
-                    set(out.unchecked_ref(), "$metadata", &self.meta.to_js());
-                    Ok(out)
+            // A payload output's body is the payload (bytes or a stream: see `payload`), else JSON.
+            let out = match self.op.payload.member() {
+                Some(member) => {
+                    let out = Object::new();
+                    set(&out, member, &body);
+                    Ok(out.into())
                 }
-                Err(m) => Err(call_error("DeserializationError", &m, "client", &self.meta)),
-            };
+                None => model::parse_output(self.op, &text()),
+            }
+            .map_err(|m| call_error("DeserializationError", &m, "client", &self.meta))?;
+            for (member, name) in self.op.header_members() {
+                if let Some(value) = header(name) {
+                    set(out.unchecked_ref(), member, &JsValue::from_str(&value));
+                }
+            }
+            set(out.unchecked_ref(), "$metadata", &self.meta.to_js());
+            return Ok(out);
         }
-        let described = describe_error(self.op, status, header("x-amzn-errortype"), body);
+        let described = describe_error(self.op, status, header("x-amzn-errortype"), &text());
         let attempt = AttemptError::Service { status, name: &described.name, message: &described.message };
         let next = protocol::next_step(attempt, self.meta.attempts, self.inner.max_attempts, self.clock_corrected);
         if next == Next::RetryWithCorrectedClock {
@@ -513,70 +536,96 @@ pub(crate) fn abort_signal(options: &JsValue) -> Result<Option<AbortSignal>, JsV
     }
 }
 
-/// What both client classes export for `npm/call.js` and `npm/operations.js`.
-macro_rules! client_class {
-    ($class:ident, $service:expr, $doc:literal) => {
-        #[doc = $doc]
-        #[wasm_bindgen]
-        pub struct $class {
-            pub(crate) inner: Rc<Inner>,
-        }
-
-        #[wasm_bindgen]
-        impl $class {
-            #[wasm_bindgen(constructor)]
-            pub fn new(config: JsValue) -> Result<$class, JsValue> {
-                Ok($class { inner: Rc::new(Inner::from_config(config, $service)?) })
-            }
-
-            /// The resolved endpoint this client sends to.
-            #[wasm_bindgen(getter)]
-            pub fn endpoint(&self) -> String {
-                self.inner.endpoint.clone()
-            }
-
-            /// Starts operation `index` (the generated methods in npm/operations.js are each a
-            /// call of this one export: one export instead of 34 keeps the module small).
-            #[wasm_bindgen(js_name = __start)]
-            pub fn start(&self, index: usize, input: JsValue, options: JsValue) -> Result<Call, JsValue> {
-                match OperationId::from_index(index).map(OperationId::operation) {
-                    Some(op) if op.service == self.inner.service => self.inner.start(op, &input, &options),
-                    _ => Err(error("TypeError", "unknown operation for this client")),
-                }
-            }
-
-            /// `undefined` when credentials are at hand; else the provider's promise, whose
-            /// outcome goes to `__credentialsSettled`.
-            #[wasm_bindgen(js_name = __credentials)]
-            pub fn credentials(&self) -> Option<Promise> {
-                self.inner.credentials.refresh()
-            }
-
-            #[wasm_bindgen(js_name = __credentialsSettled)]
-            pub fn credentials_settled(&self, ok: bool, value: JsValue) -> Result<(), JsValue> {
-                self.inner.credentials.refreshed(ok, value)
-            }
-        }
-
-        /// A freed client leaves no key derived from its secret behind.
-        impl Drop for $class {
-            fn drop(&mut self) {
-                self.inner.credentials.forget_keys();
-            }
-        }
-    };
+/// The one client class of the wasm module. Each service's class (npm/operations.js, generated from
+/// model/services.json) extends it and names its service, so a service costs its table rows and a
+/// line of JS, not code.
+#[wasm_bindgen]
+pub struct Client {
+    pub(crate) inner: Rc<Inner>,
 }
 
-client_class!(
-    KinesisVideoClient,
-    Service::KinesisVideo,
-    "The Kinesis Video control plane: one method per operation of the 2017-09-30 API."
-);
-client_class!(
-    KinesisVideoSignalingClient,
-    Service::Signaling,
-    "The signaling channel data plane (2019-12-04 API) at a channel's HTTPS endpoint."
-);
+#[wasm_bindgen]
+impl Client {
+    /// A client of service `service` (its index in model/services.json).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, service: u32) -> Result<Client, JsValue> {
+        let service = *Service::ALL.get(service as usize).ok_or_else(|| error("TypeError", "no such service"))?;
+        Ok(Client { inner: Rc::new(Inner::from_config(config, service)?) })
+    }
+
+    /// The endpoint this client sends to.
+    #[wasm_bindgen(getter)]
+    pub fn endpoint(&self) -> String {
+        peek(&self.inner.endpoint)
+    }
+
+    /// Starts operation `index` (the generated methods in npm/operations.js are each a call of
+    /// this one export: one export for every operation keeps the module small).
+    #[wasm_bindgen(js_name = __start)]
+    pub fn start(&self, index: usize, input: JsValue, options: JsValue) -> Result<Call, JsValue> {
+        match OperationId::from_index(index).map(OperationId::operation) {
+            Some(op) if op.service == self.inner.service => self.inner.start(op, &input, &options),
+            _ => Err(error("TypeError", "unknown operation for this client")),
+        }
+    }
+
+    /// Sends later calls to another endpoint (`dataEndpointClient`'s, when the one it had was
+    /// found stale).
+    #[wasm_bindgen(js_name = __retarget)]
+    pub fn retarget(&self, endpoint: JsValue) -> Result<(), JsValue> {
+        let url = endpoint_as_sent(&endpoint.as_string().unwrap_or_default()).map_err(|m| type_error("endpoint", m))?;
+        self.inner.endpoint.set(url);
+        Ok(())
+    }
+
+    /// `undefined` when credentials are at hand; else the provider's promise, whose outcome goes
+    /// to `__credentialsSettled`.
+    #[wasm_bindgen(js_name = __credentials)]
+    pub fn credentials(&self) -> Option<Promise> {
+        self.inner.credentials.refresh()
+    }
+
+    #[wasm_bindgen(js_name = __credentialsSettled)]
+    pub fn credentials_settled(&self, ok: bool, value: JsValue) -> Result<(), JsValue> {
+        self.inner.credentials.refreshed(ok, value)
+    }
+
+    /// A client of service `index` at `endpoint` that shares this one's settings and credentials:
+    /// what `dataEndpointClient` (npm/data-endpoint.js) gives, once it has the service's class.
+    #[wasm_bindgen(js_name = __clientAt)]
+    pub fn client_at(&self, index: u32, endpoint: JsValue) -> Result<Client, JsValue> {
+        let service = match Service::ALL.get(index as usize) {
+            Some(&s) if !s.resolves_endpoint() => s,
+            _ => return Err(error("TypeError", "no such data-plane service")),
+        };
+        let parent = &self.inner;
+        let endpoint = endpoint_as_sent(&endpoint.as_string().unwrap_or_default())
+            .map_err(|m| call_error("DeserializationError", m, "client", &Meta::NONE))?;
+        Ok(Client {
+            inner: Rc::new(Inner {
+                service,
+                region: parent.region.clone(),
+                endpoint: Cell::new(endpoint),
+                max_attempts: parent.max_attempts,
+                timeout_ms: parent.timeout_ms,
+                max_response_bytes: parent.max_response_bytes,
+                credentials: parent.credentials.clone(),
+                skew_ms: Cell::new(parent.skew_ms.get()),
+                stun: None,
+            }),
+        })
+    }
+}
+
+/// A freed client leaves no key derived from its secret behind, unless a client made from it (or
+/// the one it was made from) still shares the credentials.
+impl Drop for Client {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.inner.credentials) == 1 {
+            self.inner.credentials.forget_keys();
+        }
+    }
+}
 
 /// A configured endpoint, checked, in the form `fetch` will send (see `url_as_sent`).
 pub(crate) fn endpoint_as_sent(url: &str) -> Result<String, &'static str> {

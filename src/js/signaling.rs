@@ -2,7 +2,7 @@
 //! function that keeps the credentials), and the checks and signing that
 //! `KinesisVideoClient.connectSignaling` (npm/signaling.js) asks of the client.
 
-use super::client::{abort_signal, call_error, endpoint_as_sent, input_error, Call, KinesisVideoClient, Meta};
+use super::client::{abort_signal, call_error, endpoint_as_sent, input_error, Call, Client, Meta};
 use super::convert::*;
 use super::signer::{now_ms, with_keys};
 use crate::model::OperationId;
@@ -91,7 +91,7 @@ fn connect_args(args: JsValue, options: &JsValue, stun: Option<&str>) -> Result<
 
 /// What `connectSignaling` (npm/signaling.js) asks of the client between its calls.
 #[wasm_bindgen]
-impl KinesisVideoClient {
+impl Client {
     /// `connectSignaling`'s arguments and options, checked: `{ channelArn?, channelName?, role,
     /// clientId?, natTraversal, expiresIn, abortSignal?, forceRefresh }`, and `stun`, the
     /// partition's STUN server (none with a custom endpoint).

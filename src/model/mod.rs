@@ -19,28 +19,21 @@ mod generated;
 #[cfg(target_arch = "wasm32")]
 mod js;
 
-pub use generated::OperationId;
+pub use generated::{OperationId, Service};
 #[cfg(target_arch = "wasm32")]
 pub(crate) use js::parse_body;
 #[cfg(target_arch = "wasm32")]
 pub use js::{parse_output, serialize_input};
 
 use crate::prelude::*;
-use generated::{Bound, ERRORS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS};
+use generated::{
+    Bound, ERRORS, HEADER_MEMBERS, LIMITS, MEMBERS, ONE_OF, OPERATIONS, OP_ERRORS, PATTERNS, SHAPES, STRINGS,
+};
 // The interpreter (wasm32) reads the enum values; natively only the tests do.
 #[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 use generated::ENUM_VALUES;
 
-/// Which service (endpoint and API version) an operation belongs to. Both sign as `kinesisvideo`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Service {
-    /// Control plane, API 2017-09-30 (`kinesisvideo.<region>...`).
-    KinesisVideo,
-    /// Signaling channel HTTPS endpoint, API 2019-12-04 (from GetSignalingChannelEndpoint).
-    Signaling,
-}
-
-/// One operation of either service.
+/// One operation of a service.
 pub struct Operation {
     /// PascalCase model name, e.g. `DescribeStream`.
     pub name: &'static str,
@@ -53,6 +46,36 @@ pub struct Operation {
     output: ShapeIx,
     /// Into `OP_ERRORS`.
     errors: Span,
+    /// Whether the response body is the output's payload instead of JSON.
+    pub payload: Payload,
+    /// Into `HEADER_MEMBERS`: output members read from response headers.
+    headers: Span,
+}
+
+/// An output's payload member: the whole response body, read into a `Uint8Array` or handed over as
+/// a `ReadableStream`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Payload {
+    None,
+    Whole(Str),
+    Stream(Str),
+}
+
+impl Payload {
+    /// The member the payload goes in.
+    pub fn member(self) -> Option<&'static str> {
+        match self {
+            Payload::None => None,
+            Payload::Whole(m) | Payload::Stream(m) => Some(m.text()),
+        }
+    }
+}
+
+/// An output member whose value is a response header.
+pub(crate) struct HeaderMember {
+    member: Str,
+    /// Lowercase.
+    header: Str,
 }
 
 impl Operation {
@@ -74,6 +97,11 @@ impl Operation {
     /// Whether the model lists `name` among this operation's errors.
     pub fn declares_error(&self, name: &str) -> bool {
         self.error_names().any(|e| e == name)
+    }
+
+    /// The output members read from response headers: `(member, header name)`.
+    pub fn header_members(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        self.headers.of(&HEADER_MEMBERS).iter().map(|h| (h.member.text(), h.header.text()))
     }
 
     /// The error names the model lists for this operation, in model order.
@@ -106,7 +134,8 @@ pub fn operation_id(name: &str) -> Option<OperationId> {
     OperationId::ALL.iter().copied().find(|id| id.operation().name == name)
 }
 
-/// Every operation: the 32 of `kinesisvideo` (sorted by name), then the 2 of the signaling service.
+/// Every operation, service by service in the registry's order (model/services.json), each
+/// service's sorted by name.
 pub fn operations() -> &'static [Operation] {
     &OPERATIONS
 }
@@ -148,8 +177,8 @@ impl ValidationError {
 // ---------------------------------------------------------------- table types (used by generated.rs)
 
 /// A slice of [`STRINGS`]. The blob is ASCII, so every slice is valid.
-#[derive(Clone, Copy)]
-struct Str {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Str {
     start: u16,
     len: u8,
 }

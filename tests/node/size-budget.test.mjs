@@ -1,7 +1,8 @@
 // The package's download, as a browser app ships it: the .wasm plus the package's JS bundled and
 // minified by esbuild, gzip -9. Three budgets, so that growth is a decision, not an accident:
-// - the client, the signer and connectSignaling (an app that imports none of the WebRTC helpers):
-//   48,000 B;
+// - the clients of every service, the signer, connectSignaling and dataEndpointClient (an app that
+//   imports none of the WebRTC helpers): 51,500 B (it was 47,821 B before the media services, whose
+//   tables and payload handling added about 3 KB);
 // - what SignalingSession, connectViewer/connectMaster and fromCognitoIdentityPool add: under 5 KB
 //   (5,120 B: the README counts KB as 1,024 bytes);
 // - everything: below what a browser app ships with the AWS SDK v3 kinesis-video, -signaling and
@@ -13,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { browserBundle, wholePackage } from "../support/browser-bundle.mjs";
 
-const CLIENT_BUDGET = 48_000;
+const CLIENT_BUDGET = 51_500;
 const WEBRTC_HELPERS_BUDGET = 5 * 1024;
 const AWS_SDKS_WITH_WEBRTC_SDK = 74_191;
 const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
