@@ -30,6 +30,10 @@ setup: node_modules/.setup-stamp
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
 	@python3 -c 'import moto, flask_cors' 2>/dev/null || python3 -m pip install -q -r tests/requirements.txt
+	@# ffmpeg makes the local endpoint's test video (a few seconds of its testsrc, cut into fragments).
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; fi
+	@sh tests/local-endpoint/media/make-media.sh build/media
 
 node_modules/.setup-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -23,6 +23,7 @@ console.log(`  secret access key  ${LOCAL_SECRET_ACCESS_KEY}`);
 console.log(`  account            ${LOCAL_ACCOUNT_ID}`);
 console.log("  region             any region (each region has its own streams and channels)");
 console.log(`  identity pool      ${endpoint.identityPoolId} (Cognito guest credentials, unsigned POST / with X-Amz-Target)`);
+console.log(`  test media         POST ${endpoint.url}/_local/media/seed {"streamName": "..."} fills an ACTIVE stream with a 10 s clip (ffmpeg makes it once)`);
 console.log("Press Ctrl-C to stop.");
 
 let stopping = false;

@@ -54,7 +54,7 @@ export function credentialsOf(endpoint) {
   return { accessKeyId: endpoint.accessKeyId, secretAccessKey: endpoint.secretAccessKey };
 }
 
-/** Sends bytes with exactly the given headers (fetch would add or drop some) and reads the answer. */
+/** Sends bytes with exactly the given headers (fetch would add or drop some) and reads the answer (`body` is the raw bytes). */
 export function rawHttp(url, { method = "POST", headers = {}, body = "" } = {}) {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
@@ -68,7 +68,7 @@ export function rawHttp(url, { method = "POST", headers = {}, body = "" } = {}) 
         } catch {
           json = undefined;
         }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json, body: Buffer.concat(chunks) });
       });
     });
     req.on("error", reject);

@@ -9,8 +9,11 @@ function loadModel(file) {
 
 export const controlModel = loadModel("kinesisvideo.json");
 export const signalingModel = loadModel("kinesis-video-signaling.json");
+export const archivedMediaModel = loadModel("kinesis-video-archived-media.json");
+export const mediaModel = loadModel("kinesis-video-media.json");
+export const webrtcStorageModel = loadModel("kinesis-video-webrtc-storage.json");
 
-/** Operation lookup by HTTP path (the model's requestUri); only POST routes exist in both models. */
+/** Operation lookup by HTTP path (the model's requestUri); every operation of these models is a POST. */
 export function operationsByPath(model) {
   const byPath = new Map();
   for (const [name, op] of Object.entries(model.operations)) {

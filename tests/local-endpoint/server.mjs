@@ -1,13 +1,15 @@
 // A local Kinesis Video endpoint: one HTTP server on 127.0.0.1 serving the control plane, the
-// signaling data plane and the signaling WebSocket, answering the way the service does on the
-// wire. See README.md in this folder for the endpoint scheme.
+// signaling data plane and the signaling WebSocket, and the media data plane (archived media,
+// GetMedia, WebRTC storage, HLS/DASH sessions), answering the way the service does on the wire.
+// See README.md in this folder for the endpoint scheme.
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { canonicalHeaderValues, createVerifier, parseQuery } from "./auth.mjs";
 import { CognitoError, CognitoIdentity, DEFAULT_IDENTITY_POOL_ID } from "./cognito.mjs";
 import { ControlPlane } from "./control-plane.mjs";
 import { AuthError, ServiceError, validationErrorName } from "./errors.mjs";
-import { controlModel, operationsByPath, shapeOutput, signalingModel } from "./model.mjs";
+import { MediaPayload, MediaServices, SESSION_PATH } from "./media/service.mjs";
+import { archivedMediaModel, controlModel, operationsByPath, shapeOutput, signalingModel } from "./model.mjs";
 import { Signaling } from "./signaling.mjs";
 import { validateInput } from "./validate.mjs";
 
@@ -25,6 +27,8 @@ const UNKNOWN_OPERATION = { Output: { __type: "com.amazon.coral.service#UnknownO
 /** Signaling HTTPS operations: at the root, or under the `/signaling/r-<8 hex>` endpoint of a channel. */
 const SIGNALING_PATH = /^(?:\/signaling\/r-([0-9a-f]{8}))?(\/v1\/[a-z-]+)$/;
 const JSON_1_1 = "application/x-amz-json-1.1";
+/** The unsigned HLS/DASH session URLs, for error answers: they fail as the archived-media API does. */
+const SESSION_OPERATION = { name: "streaming session", errors: ["InvalidArgumentException", "NotAuthorizedException", "ResourceNotFoundException"] };
 
 function sendJson(res, status, body, headers = {}) {
   const text = JSON.stringify(body);
@@ -68,6 +72,7 @@ function readBody(req) {
  * @param {number} [options.cognitoCredentialSeconds=3600] lifetime of the credentials Cognito hands out
  * @param {{connectsPerSecond?: number, sdpPerSecond?: number, icePerSecond?: number}} [options.signalingLimits]
  *   per-second rates (3, 5, 20); null or Infinity turns one off
+ * @param {string} [options.mediaDir] the generated test media (<repo>/build/media; made with ffmpeg when missing)
  */
 export async function startLocalEndpoint(options = {}) {
   const {
@@ -83,6 +88,7 @@ export async function startLocalEndpoint(options = {}) {
     identityPoolId = DEFAULT_IDENTITY_POOL_ID,
     cognitoCredentialSeconds = 3600,
     signalingLimits,
+    mediaDir,
   } = options;
   if (host !== "127.0.0.1") throw new Error(`the local endpoint binds to 127.0.0.1 only, not ${host}`);
 
@@ -98,6 +104,7 @@ export async function startLocalEndpoint(options = {}) {
     onChannelDeleted: (arn) => signaling.closeChannel(arn),
   });
   const signaling = new Signaling({ controlPlane, verifier, now, baseUrl: () => baseUrl, alexaAnswerTimeoutMs, iceTtlSeconds, limits: signalingLimits });
+  const media = new MediaServices({ controlPlane, now, baseUrl: () => baseUrl, mediaDir });
   const controlRoutes = operationsByPath(controlModel);
   const signalingRoutes = operationsByPath(signalingModel);
 
@@ -108,6 +115,8 @@ export async function startLocalEndpoint(options = {}) {
     const match = SIGNALING_PATH.exec(path);
     const data = match && signalingRoutes.get(match[2]);
     if (data) return { model: signalingModel, operation: data, handler: signaling, endpointId: match[1] };
+    const mediaTarget = media.route(method, path);
+    if (mediaTarget) return { ...mediaTarget, handler: media };
     return undefined;
   }
 
@@ -150,12 +159,39 @@ export async function startLocalEndpoint(options = {}) {
     }
   }
 
+  /** A media body: bytes at once, or chunks as they come (GetMedia), with backpressure. */
+  async function sendPayload(res, payload) {
+    if (Buffer.isBuffer(payload.body)) {
+      res.writeHead(200, { "Content-Type": payload.contentType, "Content-Length": payload.body.length });
+      return res.end(payload.body);
+    }
+    res.writeHead(200, { "Content-Type": payload.contentType });
+    for await (const chunk of payload.body) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve).once("close", resolve));
+    }
+    res.end();
+  }
+
+  /** The HLS/DASH session URLs: unsigned GETs, the session token in the query is the credential. */
+  function handleSession(req, res, match, rawQuery) {
+    req.resume();
+    try {
+      const { contentType, body } = media.serveSession(match, new URLSearchParams(rawQuery));
+      res.writeHead(200, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+    } catch (error) {
+      sendError(res, archivedMediaModel, SESSION_OPERATION, error);
+    }
+  }
+
   /** Test hooks for tests in another process (a browser page): unsigned, not part of the service. */
   async function handleTestHook(req, res, path) {
     const hooks = {
       "/_local/signaling/message": (input) => ({ delivered: signaling.sendTestMessage(input) }),
       "/_local/signaling/drop": (input) => ({ dropped: signaling.dropConnections(input) }),
       "/_local/signaling/connections": (input) => ({ connections: signaling.listConnections(input.channelArn) }),
+      "/_local/media/seed": (input) => media.seed(input),
     };
     const hook = req.method === "POST" ? hooks[path] : undefined;
     if (!hook) {
@@ -164,9 +200,12 @@ export async function startLocalEndpoint(options = {}) {
     }
     try {
       const input = JSON.parse((await readBody(req)).toString("utf8") || "{}");
-      sendJson(res, 200, hook(input ?? {}));
+      sendJson(res, 200, await hook(input ?? {}));
     } catch (error) {
-      sendJson(res, 400, { message: error.message }, { "x-amzn-ErrorType": "InvalidArgumentException" });
+      // Bad arguments (a TypeError, a JSON SyntaxError, an oversized body) are the caller's; anything
+      // else, e.g. media that could not be generated, is the endpoint's.
+      const callers = error instanceof TypeError || error instanceof SyntaxError || error instanceof ServiceError;
+      sendJson(res, callers ? 400 : 500, { message: error.message }, { "x-amzn-ErrorType": callers ? "InvalidArgumentException" : "InternalFailure" });
     }
   }
 
@@ -189,6 +228,8 @@ export async function startLocalEndpoint(options = {}) {
     const amzTarget = req.headers["x-amz-target"];
     if (req.method === "POST" && path === "/" && amzTarget !== undefined) return handleCognito(req, res, amzTarget);
     if (path.startsWith("/_local/")) return handleTestHook(req, res, path);
+    const session = req.method === "GET" ? SESSION_PATH.exec(path) : null;
+    if (session) return handleSession(req, res, session, rawQuery);
     const target = route(req.method, path);
     if (!target) {
       req.resume();
@@ -213,10 +254,23 @@ export async function startLocalEndpoint(options = {}) {
       }
       const problem = validateInput(model, operation.input, input);
       if (problem) throw new ServiceError(argumentError, problem);
-      const context = { region: identity.region, operation, errorForArgument: argumentError, endpointId: target.endpointId };
+      const context = {
+        region: identity.region,
+        operation,
+        errorForArgument: argumentError,
+        endpointId: target.endpointId,
+        endpointKind: target.endpointKind,
+      };
       const output = await handler.handle(operation.name, input, context);
+      if (output instanceof MediaPayload) return await sendPayload(res, output);
+      if (!operation.output) {
+        // Operations without output (JoinStorageSession) answer 200 with an empty body.
+        res.writeHead(200, { "Content-Length": "0" });
+        return res.end();
+      }
       sendJson(res, 200, shapeOutput(model, operation.output, output));
     } catch (error) {
+      if (res.headersSent) return res.destroy(); // a streamed body failed midway: the client sees it cut
       sendError(res, model, operation, error);
     }
   }
@@ -257,6 +311,11 @@ export async function startLocalEndpoint(options = {}) {
     dropSignalingConnections: (selector) => signaling.dropConnections(selector),
     /** `[{ role, clientId, connectedAt }]` of the channel's open connections. */
     signalingConnections: (channelArn) => signaling.listConnections(channelArn),
+    /**
+     * Appends the test clip's fragments to an ACTIVE stream (`{ streamName | streamArn, region?,
+     * startTimestamp?, repeat? }`); resolves to `{ streamArn, fragments }`. See README.md.
+     */
+    seedStreamMedia: (selector) => media.seed(selector),
     close() {
       closing ??= new Promise((resolve) => {
         signaling.close();
