@@ -10,7 +10,12 @@ import init, {
   filterSdpCodecs,
   fromCognitoIdentityPool,
   initSync,
+  KinesisVideoArchivedMediaClient,
+  KinesisVideoMediaClient,
+  KinesisVideoWebRTCStorageClient,
   paginateDescribeMappedResourceConfiguration,
+  paginateGetImages,
+  paginateListFragments,
   paginateListEdgeAgentConfigurations,
   paginateListSignalingChannels,
   paginateListStreams,
@@ -107,6 +112,27 @@ export async function everything(): Promise<void> {
   const ice: string[] | undefined = (await s.getIceServerConfig({ ChannelARN: "arn", ClientId: "v", Service: "TURN" })).IceServerList?.[0]?.Uris;
   const answer: string | undefined = (await s.sendAlexaOfferToMaster({ ChannelARN: "arn", SenderClientId: "v", MessagePayload: "e30=" })).Answer;
 
+  // The media services: archived media (6), media (1), WebRTC storage (2).
+  const range = { StartTimestamp: new Date(0), EndTimestamp: new Date() };
+  const m: KinesisVideoArchivedMediaClient = await c.dataEndpointClient("GET_HLS_STREAMING_SESSION_URL", { StreamName: "s" });
+  const hls: string | undefined = (await m.getHLSStreamingSessionURL({ StreamName: "s", PlaybackMode: "ON_DEMAND", HLSFragmentSelector: { FragmentSelectorType: "PRODUCER_TIMESTAMP", TimestampRange: range }, Expires: 300 })).HLSStreamingSessionURL;
+  const dash: string | undefined = (await m.getDASHStreamingSessionURL({ StreamARN: "arn", PlaybackMode: "LIVE", DisplayFragmentNumber: "ALWAYS" })).DASHStreamingSessionURL;
+  const clip = await m.getClip({ StreamName: "s", ClipFragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: range } });
+  const clipBytes: Uint8Array | undefined = clip.Payload;
+  const clipType: string | undefined = clip.ContentType;
+  const image: string | undefined = (await m.getImages({ StreamName: "s", ImageSelectorType: "PRODUCER_TIMESTAMP", StartTimestamp: range.StartTimestamp, EndTimestamp: range.EndTimestamp, SamplingInterval: 3000, Format: "JPEG", FormatConfig: { JPEGQuality: "80" } })).Images?.[0]?.ImageContent;
+  const fragment: number | undefined = (await m.listFragments({ StreamName: "s", MaxResults: 100, FragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: range } })).Fragments?.[0]?.FragmentLengthInMilliseconds;
+  const mkv: ReadableStream<Uint8Array> | undefined = (await m.getMediaForFragmentList({ StreamName: "s", Fragments: ["9134385233318"] }, { abortSignal: signal })).Payload;
+  for await (const page of paginateListFragments(m, { StreamName: "s" })) void page.Fragments?.[0]?.ProducerTimestamp;
+  for await (const page of paginateGetImages(m, { StreamName: "s", ImageSelectorType: "SERVER_TIMESTAMP", StartTimestamp: new Date(0), EndTimestamp: new Date(), Format: "PNG" })) void page.Images;
+  const md: KinesisVideoMediaClient = await c.dataEndpointClient("GET_MEDIA", { StreamARN: "arn" });
+  const live: ReadableStream<Uint8Array> | undefined = (await md.getMedia({ StreamName: "s", StartSelector: { StartSelectorType: "NOW" } })).Payload;
+  const ws = new KinesisVideoWebRTCStorageClient({ region: "us-west-2", credentials, endpoint: "https://w-1.kinesisvideo.us-west-2.amazonaws.com" });
+  await ws.joinStorageSession({ channelArn: "arn" });
+  const joined: number | undefined = (await ws.joinStorageSessionAsViewer({ channelArn: "arn", clientId: "v" })).$metadata.httpStatusCode;
+  const explicit = new KinesisVideoMediaClient({ region: "us-west-2", credentials, endpoint: "https://s-1.kinesisvideo.us-west-2.amazonaws.com" });
+  explicit.free();
+
   // Signaling connection, signers.
   const conn: SignalingConnection = await c.connectSignaling({ channelName: "ch", role: "VIEWER", clientId: "v", natTraversal: "TURN_ONLY", expiresIn: 60 });
   const pc: RTCConfiguration = { iceServers: conn.iceServers };
@@ -169,5 +195,6 @@ export async function everything(): Promise<void> {
   }
   c.free();
 
+  void [hls, dash, clipBytes, clipType, image, fragment, mkv, live, joined];
   void [expires, state, viewers, endpoint, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, protocol, a16, a17, a18, a19, a20, a21, a32, ice, answer, pc, wss, authorization, url, active, info, channel];
 }
