@@ -89,6 +89,7 @@ bench: pkg
 	node bench/size.mjs
 	node bench/calls.mjs
 	node bench/sign.mjs
+	node bench/service-cost.mjs
 
 ## demo: build, start the local endpoint and serve the demo on http://127.0.0.1:8080
 demo: pkg

@@ -28,32 +28,11 @@ function registry(root) {
   return services.map((s) => ({ ...s, ident: s.id, file: s.model, wholePayloads: s.wholePayloads ?? [], dataEndpointApis: s.dataEndpointApis ?? [] }));
 }
 
-// Inputs where the documentation says a resource must be named by one of two members. No rule says
-// "not both", so each is "at least one" (mode "exactly" is supported for rules that would need it).
-const ONE_OF_RULES = [
-  ["KinesisVideo", "DeleteEdgeConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "DescribeEdgeConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "DescribeImageGenerationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "DescribeMappedResourceConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "DescribeMediaStorageConfigurationInput", ["ChannelName", "ChannelARN"], "atLeast"],
-  ["KinesisVideo", "DescribeNotificationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "DescribeSignalingChannelInput", ["ChannelName", "ChannelARN"], "atLeast"],
-  ["KinesisVideo", "DescribeStreamInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "DescribeStreamStorageConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "GetDataEndpointInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "ListTagsForStreamInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "StartEdgeConfigurationUpdateInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "TagStreamInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "UntagStreamInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "UpdateDataRetentionInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "UpdateImageGenerationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "UpdateNotificationConfigurationInput", ["StreamName", "StreamARN"], "atLeast"],
-  ["KinesisVideo", "UpdateStreamInput", ["StreamName", "StreamARN"], "atLeast"],
-  ...["GetClipInput", "GetDASHStreamingSessionURLInput", "GetHLSStreamingSessionURLInput", "GetImagesInput", "GetMediaForFragmentListInput", "ListFragmentsInput"].map(
-    (input) => ["ArchivedMedia", input, ["StreamName", "StreamARN"], "atLeast"],
-  ),
-  ["Media", "GetMediaInput", ["StreamName", "StreamARN"], "atLeast"],
-];
+// Inputs where the documentation says a resource must be named by one of two members, from each
+// registry row's `oneOf` ([{ members, inputs, exactly? }]). No rule says "not both", so each is
+// "at least one" unless the row says `exactly`.
+const oneOfRules = (services) =>
+  services.flatMap((svc) => (svc.oneOf ?? []).flatMap((rule) => rule.inputs.map((input) => [svc.ident, input, rule.members, rule.exactly ? "exactly" : "atLeast"])));
 
 // A value matching each pattern, for the generated examples (checked against the pattern and limits).
 const PATTERN_SAMPLES = {
@@ -170,8 +149,9 @@ export function buildTables(services) {
     return i;
   };
 
-  const rulesFor = (svc, name) => ONE_OF_RULES.filter((r) => r[0] === svc.ident && r[1] === name);
-  for (const r of ONE_OF_RULES) {
+  const rules = oneOfRules(services);
+  const rulesFor = (svc, name) => rules.filter((r) => r[0] === svc.ident && r[1] === name);
+  for (const r of rules) {
     const svc = services.find((s) => s.ident === r[0]);
     const sh = svc?.model.shapes[r[1]];
     if (!sh || sh.type !== "structure") fail(`one-of rule on unknown structure ${r[1]}`);
@@ -585,13 +565,14 @@ function buildOperationsJs(services, t) {
 
 // ---------------------------------------------------------------- examples
 function buildExamples(services, t) {
+  const oneOf = oneOfRules(services);
   const sample = (svc, name, memberName, mode) => {
     const s = svc.model.shapes[name];
     switch (s.type) {
       case "structure": {
         const o = {};
         const req = s.required ?? [];
-        const rules = ONE_OF_RULES.filter((r) => r[0] === svc.ident && r[1] === name);
+        const rules = oneOf.filter((r) => r[0] === svc.ident && r[1] === name);
         for (const [mn, ref] of Object.entries(s.members)) {
           const needed = req.includes(mn) || rules.some((r) => r[2][0] === mn);
           if (mode === "full" || needed) o[mn] = sample(svc, memberRef(ref).shape, mn, mode);
