@@ -160,6 +160,21 @@ export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credential
     (m) => !m.startsWith("__") && !["constructor", "free", "endpoint", "connectSignaling"].includes(m),
   );
   const SIGNALING_OPERATIONS = ["getIceServerConfig", "sendAlexaOfferToMaster"];
+  // The media services' clients and their operation methods.
+  const MEDIA_CLIENTS = ["KinesisVideoArchivedMediaClient", "KinesisVideoMediaClient", "KinesisVideoWebRTCStorageClient"].map((name) => [
+    name,
+    Object.getOwnPropertyNames(pkg[name].prototype).filter((m) => m !== "constructor"),
+  ]);
+  const range = { StartTimestamp: new Date(0), EndTimestamp: new Date(1000) };
+  const MEDIA_INPUT = {
+    StreamName: "s",
+    Fragments: ["1"],
+    FragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: range },
+    ClipFragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: range },
+    StartSelector: { StartSelectorType: "NOW" },
+    channelArn: "arn:aws:kinesisvideo:us-east-1:1:channel/c/1",
+    clientId: "v",
+  };
 
   /** The generated calls, each `[name, () => result, async]`. */
   const TARGETS = [
@@ -181,6 +196,20 @@ export async function fuzzInputs(pkg, { calls: total, seed, endpoint, credential
       const method = pick(SIGNALING_OPERATIONS);
       const c = new pkg.KinesisVideoSignalingClient(config());
       return [`KinesisVideoSignalingClient.${method}`, () => c[method](mutate({ ChannelARN: "arn:aws:kinesisvideo:us-east-1:1:channel/c/1" })), true];
+    },
+    () => {
+      const [name, methods] = pick(MEDIA_CLIENTS);
+      return [`new ${name}`, () => new pkg[name](mutate(config())), false];
+    },
+    () => {
+      const [name, methods] = pick(MEDIA_CLIENTS);
+      const method = pick(methods);
+      const c = new pkg[name](config());
+      return [`${name}.${method}`, () => c[method](mutate(MEDIA_INPUT), rand() < 0.2 ? mutate({}) : undefined), true];
+    },
+    () => {
+      const c = new pkg.KinesisVideoClient(config());
+      return ["dataEndpointClient", () => c.dataEndpointClient(rand() < 0.5 ? "GET_CLIP" : hostile(), mutate({ StreamName: "s" }), rand() < 0.2 ? mutate({}) : undefined), true];
     },
     () => {
       const c = new pkg.KinesisVideoClient(config());
