@@ -1,5 +1,6 @@
-// The demo: starts the local Kinesis Video endpoint and serves the page (www/) and the package
-// (pkg/) on http://127.0.0.1:8080. `make demo` runs this file; tests call startDemo().
+// The demo: starts the local Kinesis Video endpoint and serves the page (www/), the package (pkg/)
+// and the one npm file the page plays HLS with (hls.js, at /vendor/) on http://127.0.0.1:8080.
+// `make demo` runs this file; tests call startDemo().
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -10,6 +11,12 @@ import { LOCAL_ACCESS_KEY_ID, LOCAL_SECRET_ACCESS_KEY, startLocalEndpoint } from
 const WWW = dirname(fileURLToPath(import.meta.url));
 const PKG = join(WWW, "..", "pkg");
 const HOST = "127.0.0.1";
+const HLS_DIST = join(WWW, "..", "node_modules", "hls.js", "dist");
+/** Files of npm packages the page loads, each at one URL: nothing else of node_modules is served. */
+const VENDOR = new Map([
+  ["/vendor/hls.min.mjs", join(HLS_DIST, "hls.min.mjs")],
+  ["/vendor/hls.min.mjs.map", join(HLS_DIST, "hls.min.mjs.map")],
+]);
 
 const MIME = {
   ".html": "text/html; charset=utf-8",
@@ -26,7 +33,7 @@ const MIME = {
   ".md": "text/plain; charset=utf-8",
 };
 
-/** Maps a URL path to a file under www/ or pkg/, or undefined when it would leave them. */
+/** Maps a URL path to a file under www/ or pkg/ or a VENDOR file, or undefined when it would leave them. */
 function resolveFile(urlPath) {
   let decoded;
   try {
@@ -35,6 +42,7 @@ function resolveFile(urlPath) {
     return undefined;
   }
   if (decoded.includes("\0")) return undefined;
+  if (VENDOR.has(decoded)) return VENDOR.get(decoded);
   const [root, rest] = decoded.startsWith("/pkg/") ? [PKG, decoded.slice(5)] : [WWW, decoded.slice(1)];
   const file = normalize(join(root, rest || "index.html"));
   if (file !== root && !file.startsWith(root + sep)) return undefined;
@@ -84,7 +92,9 @@ export async function startDemo({ port = 8080, kvsPort = 4567, activationDelayMs
       info = undefined;
     }
     if (!info?.isFile()) {
-      const hint = path.startsWith("/pkg/") ? "pkg/ is not built yet: run `make pkg`.\n" : "Not found\n";
+      const hint = path.startsWith("/pkg/")
+        ? "pkg/ is not built yet: run `make pkg`.\n"
+        : VENDOR.has(path) ? "node_modules/ is not installed: run `make setup`.\n" : "Not found\n";
       return send(res, 404, hint);
     }
     res.writeHead(200, {

@@ -4,11 +4,16 @@
 // for bad input, create a channel, connect a master and a viewer frame over WebRTC: the data
 // channel's echo, and the master's camera playing in the viewer (time advancing, frames changing and
 // not black); then a master in a context whose getUserMedia fails sends its canvas test pattern,
-// checked the same way in a viewer frame and in the first page's Connect panel as VIEWER.
-// Screenshots go to artifacts/demo/ (the viewers': 11-viewer-camera.png, 12-viewer-test-pattern.png).
+// checked the same way in a viewer frame and in the first page's Connect panel as VIEWER. Before
+// that, the stream's Playback panel: seeded with the local endpoint's test video, it plays over HLS
+// through hls.js (LIVE and ON_DEMAND, checked like the WebRTC video), lists the fragments, shows
+// thumbnails that decode and downloads a clip that is an MP4; connected as AWS the seed button is gone.
+// Screenshots go to artifacts/demo/ (the viewers': 11-viewer-camera.png, 12-viewer-test-pattern.png;
+// the Playback panel: 13-playback.png).
 // Prints one `DEMO_FLOW_RESULT <json>` line; exits 0 when every step passed.
 import assert from "node:assert/strict";
 import { mkdirSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { networkInterfaces } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,6 +156,18 @@ async function checkVideo(frame, what, selector = "#remote-video") {
   return summary;
 }
 
+/** The types of an MP4's top-level boxes (32-bit sizes: enough for a clip). */
+function topLevelBoxes(bytes) {
+  const types = [];
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    const size = bytes.readUInt32BE(at);
+    types.push(bytes.toString("latin1", at + 4, at + 8));
+    if (size < 8) break;
+    at += size;
+  }
+  return types;
+}
+
 async function step(name, body) {
   const t0 = Date.now();
   log(`step: ${name}`);
@@ -247,6 +264,66 @@ try {
     assert.match(getMedia, /^http:\/\/127\.0\.0\.1:\d+\/data\/s-[0-9a-f]{8}$/);
   });
 
+  const videoChecks = [];
+  const videoShots = [];
+  const playback = {};
+
+  await step("play the stream's recorded video", async () => {
+    // The local endpoint's test hook adds 10 s of ffmpeg's test source (1 s fragments) ending now.
+    await page.click("#playback-seed");
+    await page.locator("#playback-status").filter({ hasText: "Added 10 fragments" }).waitFor();
+    // The range now covers them and the fragment list (ListFragments) shows them.
+    await page.locator("#playback-fragment-status").filter({ hasText: "10 fragments." }).waitFor();
+    playback.fragmentRows = await page.locator("#playback-fragment-rows [data-testid=fragment-row]").count();
+    assert.equal(playback.fragmentRows, 10);
+    // LIVE first, while the fragments are the newest (a LIVE session needs some from the last 30 s).
+    for (const mode of ["LIVE", "ON_DEMAND"]) {
+      await page.selectOption("#playback-mode", mode);
+      await page.click("#playback-play");
+      await page.locator("#playback-player-status").filter({ hasText: `${mode} with hls.js` }).waitFor();
+      const check = await checkVideo(page.mainFrame(), `HLS ${mode}`, "#playback-video");
+      const video = await page.evaluate(() => ({ ...document.querySelector("#playback-video").dataset }));
+      assert.deepEqual(video, { player: "hls.js", live: String(mode === "LIVE") }, `${mode}: played by hls.js`);
+      assert.equal(check.size, "640x360");
+      videoChecks.push(check);
+    }
+    await page.click("#playback-thumbs-load");
+    await page.locator("#playback-thumbs-status").filter({ hasText: /^\d+ images/ }).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll("#playback-thumbs img")].every((img) => img.complete));
+    const sizes = await page.$$eval("#playback-thumbs img", (images) => images.map((img) => `${img.naturalWidth}x${img.naturalHeight}`));
+    playback.thumbnails = sizes.length;
+    assert.ok(sizes.length >= 9 && sizes.every((size) => size === "640x360"), `thumbnails: ${sizes.join(", ")}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#playback-clip")]);
+    const bytes = await readFile(await download.path());
+    const boxes = topLevelBoxes(bytes);
+    playback.clip = { file: download.suggestedFilename(), bytes: bytes.length, first: boxes[0], fragments: boxes.filter((type) => type === "moof").length };
+    const { file, first, fragments } = playback.clip;
+    assert.deepEqual({ file, first, fragments }, { file: `${stream}-clip.mp4`, first: "ftyp", fragments: 10 }, "the clip: an MP4 of the 10 fragments");
+    await page.locator("#playback-clip-status").filter({ hasText: "Clip of" }).waitFor();
+    await shotOf(page.locator("#stream-playback"), "13-playback");
+    await page.click("#playback-stop");
+    log(`playback: ${JSON.stringify(playback)}`);
+
+    // Connected as AWS (here with the local endpoint as the endpoint override) there is no seed button.
+    const aws = await context.newPage();
+    aws.on("pageerror", (error) => pageErrors.push(error.message));
+    await aws.goto(demo.url);
+    await aws.waitForSelector("body[data-ready=true]");
+    await aws.check("#mode-aws");
+    await aws.fill("#conn-access-key", demo.kvs.accessKeyId);
+    await aws.fill("#conn-secret", demo.kvs.secretAccessKey);
+    await aws.fill("#conn-endpoint", demo.kvs.url);
+    await aws.click("#connection-apply");
+    await aws.locator("#connection-status").filter({ hasText: "Using AWS" }).waitFor();
+    await aws.click(`#stream-rows tr[data-name="${stream}"] button.link`);
+    await aws.locator("#stream-info [data-field=Status]").filter({ hasText: "ACTIVE" }).waitFor();
+    await aws.click("#playback-fragments-load");
+    await aws.locator("#playback-fragment-status").filter({ hasText: "10 fragments." }).waitFor();
+    playback.seedButtonOnAws = await aws.locator("#playback-seed").isVisible();
+    assert.equal(playback.seedButtonOnAws, false);
+    await aws.close();
+  });
+
   await step("a bad input gives a readable error", async () => {
     await page.fill("#stream-name", "x".repeat(300));
     await page.click("#stream-create-button");
@@ -273,9 +350,6 @@ try {
     await page.locator(`#connect-channel option[value="${channel}"]`).waitFor({ state: "attached" });
     await shotOf(page.locator("#channels"), "07-channel-active");
   });
-
-  const videoChecks = [];
-  const videoShots = [];
 
   await step("connect master and viewer over a data channel", async () => {
     await page.selectOption("#connect-channel", channel);
@@ -398,7 +472,7 @@ try {
   clearTimeout(watchdog);
   await browser.close();
   await demo.close();
-  finish({ ok: true, steps, shots, videoChecks, videoShots, ms: Date.now() - started }, 0);
+  finish({ ok: true, steps, shots, videoChecks, videoShots, playback, ms: Date.now() - started }, 0);
 } catch (error) {
   log(`failed: ${error.stack ?? error}`);
   try {

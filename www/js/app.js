@@ -3,6 +3,7 @@ import init from "/pkg/web.js";
 import { setupChannels } from "./channels.js";
 import { setupConnect } from "./connect.js";
 import { setupConnection } from "./connection.js";
+import { setupPlayback } from "./playback.js";
 import { setupStreams } from "./streams.js";
 import { $, renderError } from "./ui.js";
 
@@ -14,6 +15,7 @@ async function main() {
     return;
   }
   setupStreams();
+  setupPlayback();
   const connect = setupConnect();
   setupChannels({ onConnect: (name) => connect.choose(name) });
   await setupConnection();

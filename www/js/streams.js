@@ -1,8 +1,10 @@
 // Streams: list (prefix filter, pages), create, and the details of one stream: describe, update,
-// retention, tags, data endpoints, image generation and notification configuration, delete.
+// retention, tags, data endpoints, playback (playback.js), image generation and notification
+// configuration, delete.
 import { waitUntilStreamActive } from "/pkg/web.js";
 import { client, connectionSettings, onConnectionChange } from "./connection.js";
 import { pagedList } from "./paged-list.js";
+import { closePlayback, showPlayback } from "./playback.js";
 import { $, definitionList, formatValue, h, inputError, numberValue, parseTags, renderError, renderStatus, run, sleep, statusBadge, textValue } from "./ui.js";
 
 const API_NAMES = ["PUT_MEDIA", "GET_MEDIA", "LIST_FRAGMENTS", "GET_MEDIA_FOR_FRAGMENT_LIST", "GET_HLS_STREAMING_SESSION_URL", "GET_DASH_STREAMING_SESSION_URL", "GET_CLIP", "GET_IMAGES"];
@@ -70,6 +72,7 @@ async function fetchPage({ token, pageSize, prefix }) {
 
 function clearDetails(message) {
   selected = null;
+  closePlayback();
   $("#stream-detail").hidden = true;
   if (message) renderStatus($("#stream-list-status"), message);
 }
@@ -156,6 +159,7 @@ async function select(name) {
   await run(null, $("#stream-detail-status"), `Describing ${name}`, async () => {
     const output = await client().describeStream({ StreamName: name });
     showInfo(output.StreamInfo);
+    showPlayback(name);
     detail.hidden = false;
     renderTags({});
     await Promise.all([loadTags().catch((error) => renderError($("#stream-tag-status"), error)), loadConfigurations()]);
