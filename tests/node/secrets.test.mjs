@@ -169,6 +169,36 @@ describe("the secret key and token never leak", () => {
     }
   });
 
+  test("media: dataEndpointClient's clients, whole and streamed payloads, their errors and a stale endpoint's", { timeout: 30_000 }, async () => {
+    const kvs = await startLocalEndpoint({ port: 0, activationDelayMs: 0, credentials: { [CREDS.accessKeyId]: SECRET } });
+    try {
+      const c = clientOn(kvs.url);
+      await c.createStream({ StreamName: "secret-cam", DataRetentionInHours: 24 });
+      const seeded = await kvs.seedStreamMedia({ streamName: "secret-cam", region: "us-east-1" });
+      const range = { StartTimestamp: new Date(seeded.fragments[0].serverTimestamp), EndTimestamp: new Date(seeded.fragments.at(-1).serverTimestamp + 1) };
+      const archive = await c.dataEndpointClient("GET_CLIP", { StreamName: "secret-cam" });
+      assertClean(archive, "the archived-media client");
+      const clip = await archive.getClip({ StreamName: "secret-cam", ClipFragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: range } });
+      assertClean({ ...clip, Payload: clip.Payload.length }, "GetClip's output");
+      const media = await c.dataEndpointClient("GET_MEDIA", { StreamName: "secret-cam" });
+      const live = await media.getMedia({ StreamName: "secret-cam", StartSelector: { StartSelectorType: "EARLIEST" } });
+      assertClean(live, "GetMedia's output");
+      await live.Payload.cancel();
+      const errors = [
+        // No fragments in the range; a bad input; a stream that is not there (a stale endpoint is asked again).
+        await archive.getClip({ StreamName: "secret-cam", ClipFragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: { StartTimestamp: new Date(0), EndTimestamp: new Date(1000) } } }).catch((e) => e),
+        await media.getMedia({ StreamName: "secret-cam", StartSelector: { StartSelectorType: "NOT_A_TYPE" } }).catch((e) => e),
+        await (await c.dataEndpointClient("LIST_FRAGMENTS", { StreamName: "secret-cam" })).listFragments({ StreamName: "absent-cam" }).catch((e) => e),
+        await c.dataEndpointClient("GET_CLIP", { StreamName: "absent-cam" }).catch((e) => e),
+      ];
+      assert.deepEqual(errors.map((e) => e.name), ["ResourceNotFoundException", "ValidationError", "ResourceNotFoundException", "ResourceNotFoundException"]);
+      errors.forEach((e, i) => assertClean(e, `media error ${i} (${e.name}: ${e.message})`));
+      assertClean(media, "the media client after its calls");
+    } finally {
+      await kvs.close();
+    }
+  });
+
   test("console output stayed clean", (t) => {
     for (const line of logged) assert.ok(!line.includes(SECRET) && !line.includes(TOKEN), `console: ${line.slice(0, 200)}`);
     assert.ok(checked.surfaces > 100, `${checked.surfaces} surfaces checked`);
