@@ -197,6 +197,62 @@ describe("payloads", () => {
   });
 });
 
+describe("retries of payload operations", () => {
+  // Each request's answer is the next of `script` (the last one repeats).
+  let s;
+  let script = [];
+  before(async () => {
+    s = await server(async (req, res) => {
+      const answer = script.length > 1 ? script.shift() : script[0];
+      await answer(req, res);
+    });
+  });
+  after(() => s.close());
+  const unavailable = (req, res) => {
+    res.writeHead(503, { "Content-Type": "application/json", "x-amzn-ErrorType": "ServiceUnavailable" });
+    res.end(JSON.stringify({ message: "busy" }));
+  };
+  const feed = (bytes) => (req, res) => {
+    res.writeHead(200, { "Content-Type": "video/webm" });
+    res.end(Buffer.alloc(bytes, 0x1a));
+  };
+  const fastRetries = { maxAttempts: 3 };
+
+  test("a 503 before the body is retried, for a streamed payload and a whole one", T, async () => {
+    script = [unavailable, feed(5000)];
+    s.requests.length = 0;
+    const media = new KinesisVideoMediaClient(config(s.url, fastRetries));
+    const out = await media.getMedia({ StreamName: "cam", StartSelector: { StartSelectorType: "EARLIEST" } });
+    assert.equal(out.$metadata.attempts, 2);
+    assert.equal(await drain(out.Payload), 5000);
+    script = [unavailable, unavailable, feed(700)];
+    const archived = new KinesisVideoArchivedMediaClient(config(s.url, fastRetries));
+    const range = { StartTimestamp: new Date(0), EndTimestamp: new Date(1000) };
+    const clip = await archived.getClip({ StreamName: "cam", ClipFragmentSelector: { FragmentSelectorType: "SERVER_TIMESTAMP", TimestampRange: range } });
+    assert.equal(clip.$metadata.attempts, 3);
+    assert.equal(clip.Payload.length, 700);
+    assert.equal(s.requests.length, 5);
+  });
+
+  test("once a streamed body is handed over, a failure in it is the reader's error and nothing is sent again", T, async () => {
+    script = [
+      (req, res) => {
+        res.writeHead(200, { "Content-Type": "video/webm", "Content-Length": 1_000_000 });
+        res.write(Buffer.alloc(10_000, 1));
+        setTimeout(() => req.socket.destroy(), 50);
+      },
+      feed(1000),
+    ];
+    s.requests.length = 0;
+    const media = new KinesisVideoMediaClient(config(s.url, fastRetries));
+    const out = await media.getMedia({ StreamName: "cam", StartSelector: { StartSelectorType: "EARLIEST" } });
+    assert.equal(out.$metadata.attempts, 1);
+    await assert.rejects(drain(out.Payload));
+    await sleep(200);
+    assert.equal(s.requests.length, 1, "the call was not sent again");
+  });
+});
+
 describe("dataEndpointClient", () => {
   let s;
   let dataPath = "/data-1";
