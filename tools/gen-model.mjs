@@ -17,7 +17,17 @@ import { join, dirname } from "node:path";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The registry: one row per service (see model/services.json). */
+/**
+ * The registry: one row per service (model/services.json), the control plane first.
+ *   id            the service's name in the tables (Rust enum variant, JS table key)
+ *   model         its reduced model in model/ (tools/extract-model.mjs writes it from `botocore`)
+ *   botocore      botocore's directory of the service, `name/api-version`
+ *   className     the JS client class; `extras` names a hand-written interface it also implements
+ *   endpoint      "rules" (resolved from the endpoint rule set) or "given" (the caller's, or a data endpoint)
+ *   dataEndpointApis  the GetDataEndpoint API names whose endpoint serves this service (dataEndpointClient)
+ *   wholePayloads the streaming outputs read whole into a Uint8Array (the others are ReadableStreams)
+ *   oneOf         [{ members, inputs, exactly? }]: inputs that must name at least one (or exactly one) of members
+ */
 function registry(root) {
   const { services } = JSON.parse(readFileSync(join(root, "model", "services.json"), "utf8"));
   for (const s of services) {
