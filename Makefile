@@ -88,7 +88,7 @@ fuzz: pkg
 bench: pkg
 	$(CARGO_WASM) build -p sha-floor --release --target $(WASM_TARGET) --quiet
 	@# Every table is printed; a script whose goal is missed fails the target at the end.
-	@status=0; for script in size calls sign service-cost; do node bench/$$script.mjs || status=1; done; exit $$status
+	@status=0; for script in size calls large-page sign service-cost; do node bench/$$script.mjs || status=1; done; exit $$status
 
 ## demo: build, start the local endpoint and serve the demo on http://127.0.0.1:8080
 demo: pkg

@@ -3,7 +3,7 @@
 
 use super::{
     bounds, members, one_of_rules, pattern_text, shape, Bounds, Operation, PatternIx, Shape, ShapeIx, Span,
-    ValidationError, ENUM_VALUES, PATTERNS,
+    ValidationError, ENUM_VALUES, MEMBERS, PATTERNS,
 };
 use crate::js::bindings::{date_ms, is_array, own_keys};
 use crate::js::{array_items, is_absent, put, unreadable_problem};
@@ -146,7 +146,7 @@ impl Writer {
         for (i, m) in members(span).iter().enumerate() {
             let name = m.name.text();
             push_name(&mut self.path, name);
-            let v = Reflect::get(obj, &JsValue::from_str(name)).map_err(|e| self.unreadable(&e))?;
+            let v = Reflect::get(obj, &member_key(span, i)).map_err(|e| self.unreadable(&e))?;
             if is_absent(&v) {
                 if m.required {
                     return Err(fail(&self.path, &["is required"]));
@@ -389,6 +389,28 @@ fn check_string(
     Ok(())
 }
 
+/// Member names as JS strings, by index in `MEMBERS`: made once, not once per object read or built
+/// (a page of 1,000 streams would make each name 1,000 times).
+static NAME_CACHE: crate::Global<[Option<JsValue>; MEMBERS.len()]> =
+    crate::Global::new([const { None }; MEMBERS.len()]);
+
+/// The JS string of the `i`th member of `span`.
+fn member_key(span: Span, i: usize) -> JsValue {
+    let ix = usize::from(span.start) + i;
+    if let Ok(cache) = NAME_CACHE.borrow() {
+        if let Some(Some(key)) = cache.get(ix) {
+            return key.clone();
+        }
+    }
+    let key = JsValue::from_str(members(span).get(i).map_or("", |m| m.name.text()));
+    if let Ok(mut cache) = NAME_CACHE.borrow_mut() {
+        if let Some(slot) = cache.get_mut(ix) {
+            *slot = Some(key.clone());
+        }
+    }
+    key
+}
+
 /// Compiled patterns, by pattern index.
 static PATTERN_CACHE: crate::Global<[Option<RegExp>; PATTERNS.len()]> =
     crate::Global::new([const { None }; PATTERNS.len()]);
@@ -435,8 +457,8 @@ fn convert(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, Strin
             }
             let out = Object::new();
             let base = path.len();
-            for m in members(span) {
-                let key = JsValue::from_str(m.name.text());
+            for (i, m) in members(span).iter().enumerate() {
+                let key = member_key(span, i);
                 let item = get(v, &key);
                 if !is_absent(&item) {
                     push_name(path, m.name.text());
@@ -484,7 +506,8 @@ fn convert(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, Strin
             }
             Ok(out.into())
         }
-        Shape::String { .. } if v.as_string().is_none() => wrong(path, "a string"),
+        // A type check only (output patterns are not checked): the string is not copied into wasm.
+        Shape::String { .. } if !v.is_string() => wrong(path, "a string"),
         Shape::Integer { .. } | Shape::Long { .. } if !v.as_f64().is_some_and(|n| n % 1.0 == 0.0) => {
             wrong(path, "an integer")
         }
