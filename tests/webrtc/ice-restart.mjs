@@ -117,8 +117,7 @@ async function connectPair(h, r, pages, { name, clientId }) {
   await viewerPage.evaluate((c) => window.viewer(c), { ...config(h, channelName), clientId });
   r.lap("viewer connected to signaling");
   await r.wait("the viewer's peer connection connected", async () => (await viewerPage.evaluate(() => window.viewerInfo())).peer.connectionState === "connected", 15000);
-  r.out.pingBefore = await viewerPage.evaluate(([t, ms]) => window.ping(t, ms), [`before ${Math.random().toString(36).slice(2, 8)}`, r.patience]);
-  r.lap(`first echo ${r.out.pingBefore.error ?? `in ${r.out.pingBefore.roundTripMs} ms`}`);
+  r.out.pingBefore = await echo(r, viewerPage, "before");
   return { channelName, channelArn, masterPage, viewerPage };
 }
 
@@ -143,13 +142,41 @@ async function closePages(pages) {
   }
 }
 
+/** An echo over `page`'s data channel, `what` marking its text; a lap. */
+async function echo(r, page, what) {
+  const ping = await page.evaluate(([t, ms]) => window.ping(t, ms), [`${what} ${Math.random().toString(36).slice(2, 8)}`, r.patience]);
+  r.lap(`echo ${what} ${ping.error ?? `in ${ping.roundTripMs} ms`}`);
+  return ping;
+}
+
+/** An echo, then a look at `page`'s video; each a lap. */
+async function echoAndVideo(r, page, what) {
+  const ping = await echo(r, page, what);
+  const media = await page.evaluate((ms) => window.observe({ timeoutMs: ms }), r.patience);
+  r.lap(`video observed ${what}`);
+  return { ping, media };
+}
+
+/** Runs one session of the test: its record, with the error that ended it if one did; its pages closed. */
+async function session(label, run) {
+  const r = recorder(label);
+  const pages = [];
+  try {
+    await run(r, pages);
+  } catch (e) {
+    r.out.error = String(e?.stack ?? e);
+    step(`${r.out.label}: FAILED ${e?.message ?? e}`);
+  } finally {
+    await closePages(pages);
+  }
+  return r.out;
+}
+
 // ------------------------------------------------------------------------------------ sessions
 
 /** 1. RECONNECT_ICE_SERVER to the viewer: fresh ICE servers, an ICE restart offer, answered on the same connection. */
 async function viewerRestart(h) {
-  const r = recorder("RECONNECT_ICE_SERVER to the viewer");
-  const pages = [];
-  try {
+  return session("RECONNECT_ICE_SERVER to the viewer", async (r, pages) => {
     const { channelArn, masterPage, viewerPage } = await connectPair(h, r, pages, { name: "ice-restart-viewer", clientId: "viewer-restart-1" });
     r.out.mediaBefore = await viewerPage.evaluate((ms) => window.observe({ timeoutMs: ms }), r.patience);
     r.lap("video observed before the restart");
@@ -175,27 +202,16 @@ async function viewerRestart(h) {
       const ufrag = viewer.peer.local?.ufrags[0];
       return Boolean(ufrag) && viewer.peer.pair?.local?.usernameFragment === ufrag && master.peers[0]?.pair?.remote?.usernameFragment === ufrag;
     }, 5000);
-    r.out.pingAfter = await viewerPage.evaluate(([t, ms]) => window.ping(t, ms), [`after restart ${Math.random().toString(36).slice(2, 8)}`, r.patience]);
-    r.lap(`echo after the restart ${r.out.pingAfter.error ?? `in ${r.out.pingAfter.roundTripMs} ms`}`);
-    r.out.mediaAfter = await viewerPage.evaluate((ms) => window.observe({ timeoutMs: ms }), r.patience);
-    r.lap("video observed after the restart");
+    ({ ping: r.out.pingAfter, media: r.out.mediaAfter } = await echoAndVideo(r, viewerPage, "after the restart"));
     r.out.after = await infos(masterPage, viewerPage);
     r.out.iceCallsAfter = callsFor(channelArn, r.out.clientId);
     await finish(r, { masterSide: masterPage, viewerSide: viewerPage });
-  } catch (e) {
-    r.out.error = String(e?.stack ?? e);
-    step(`${r.out.label}: FAILED ${e?.message ?? e}`);
-  } finally {
-    await closePages(pages);
-  }
-  return r.out;
+  });
 }
 
 /** 2. RECONNECT_ICE_SERVER to the master: fresh ICE servers in every peer's configuration, the connection up. */
 async function masterRestart(h) {
-  const r = recorder("RECONNECT_ICE_SERVER to the master");
-  const pages = [];
-  try {
+  return session("RECONNECT_ICE_SERVER to the master", async (r, pages) => {
     const { channelArn, masterPage, viewerPage } = await connectPair(h, r, pages, { name: "ice-restart-master", clientId: "viewer-master-restart-1" });
     r.out.before = await infos(masterPage, viewerPage);
     r.out.iceCallsBefore = callsFor(channelArn, null);
@@ -209,27 +225,16 @@ async function masterRestart(h) {
       const { peers, sessionIceServers } = await masterPage.evaluate(() => window.masterInfo());
       return peers.length === 1 && credentials(peers[0].configIceServers) === credentials(sessionIceServers) && credentials(sessionIceServers) !== credentials(r.out.before.master.sessionIceServers);
     }, 5000);
-    r.out.pingAfter = await viewerPage.evaluate(([t, ms]) => window.ping(t, ms), [`after master refresh ${Math.random().toString(36).slice(2, 8)}`, r.patience]);
-    r.lap(`echo after the master's refresh ${r.out.pingAfter.error ?? `in ${r.out.pingAfter.roundTripMs} ms`}`);
-    r.out.mediaAfter = await viewerPage.evaluate((ms) => window.observe({ timeoutMs: ms }), r.patience);
-    r.lap("video observed after the master's refresh");
+    ({ ping: r.out.pingAfter, media: r.out.mediaAfter } = await echoAndVideo(r, viewerPage, "after the master's refresh"));
     r.out.after = await infos(masterPage, viewerPage);
     r.out.iceCallsAfter = callsFor(channelArn, null);
     await finish(r, { masterSide: masterPage, viewerSide: viewerPage });
-  } catch (e) {
-    r.out.error = String(e?.stack ?? e);
-    step(`${r.out.label}: FAILED ${e?.message ?? e}`);
-  } finally {
-    await closePages(pages);
-  }
-  return r.out;
+  });
 }
 
 /** 3. The viewer closes and a new connectViewer comes with the same clientId: the master replaces the peer. */
 async function newConnection(h) {
-  const r = recorder("a new peer connection under the same clientId");
-  const pages = [];
-  try {
+  return session("a new peer connection under the same clientId", async (r, pages) => {
     const { channelName, channelArn, masterPage, viewerPage } = await connectPair(h, r, pages, { name: "ice-restart-replace", clientId: "viewer-replace-1" });
     r.out.before = await infos(masterPage, viewerPage);
 
@@ -246,19 +251,10 @@ async function newConnection(h) {
       return e.some((x) => x.type === "peerClosed") && e.filter((x) => x.type === "peer").length >= 2;
     }, 8000);
     await r.wait("the second viewer's peer connection connected", async () => (await secondPage.evaluate(() => window.viewerInfo())).peer.connectionState === "connected", 10000);
-    r.out.pingAfter = await secondPage.evaluate(([t, ms]) => window.ping(t, ms), [`from the second viewer ${Math.random().toString(36).slice(2, 8)}`, r.patience]);
-    r.lap(`echo to the second viewer ${r.out.pingAfter.error ?? `in ${r.out.pingAfter.roundTripMs} ms`}`);
-    r.out.mediaAfter = await secondPage.evaluate((ms) => window.observe({ timeoutMs: ms }), r.patience);
-    r.lap("the second viewer's video observed");
+    ({ ping: r.out.pingAfter, media: r.out.mediaAfter } = await echoAndVideo(r, secondPage, "to the second viewer"));
     r.out.after = await infos(masterPage, secondPage);
     await finish(r, { masterSide: masterPage, viewerSide: viewerPage, secondViewerSide: secondPage });
-  } catch (e) {
-    r.out.error = String(e?.stack ?? e);
-    step(`${r.out.label}: FAILED ${e?.message ?? e}`);
-  } finally {
-    await closePages(pages);
-  }
-  return r.out;
+  });
 }
 
 let h;
