@@ -1,24 +1,13 @@
-// Shared by the local endpoint's tests: signed raw requests, the reference models beside the
-// repository, and a schema check of response bodies against botocore's output shapes.
+// Shared by the local endpoint's tests: signed raw requests and a schema check of response bodies
+// against botocore's output shapes (the models come from tests/support/models.mjs).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { WebSocket } from "ws";
 import { startLocalEndpoint } from "./server.mjs";
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const sharedDir = join(repoRoot, "..", "shared");
 export const REGION = "us-west-2";
-
-/** botocore's full model of `kinesisvideo` or `kinesis-video-signaling` from ../shared/reference. */
-export function referenceModel(service) {
-  const version = service === "kinesisvideo" ? "2017-09-30" : "2019-12-04";
-  return JSON.parse(readFileSync(join(sharedDir, "reference", "botocore", service, version, "service-2.json"), "utf8"));
-}
 
 /** An endpoint with short lifecycle delays so tests do not wait long. */
 export function startTestEndpoint(options = {}) {

@@ -1,12 +1,9 @@
 // The archived-media APIs with signed requests: ListFragments, GetMediaForFragmentList, GetClip
 // and GetImages on a stream seeded with the test clip, at the `b-` endpoint GetDataEndpoint gives.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { gunzipSync } from "node:zlib";
 import { matroskaTags, mp4Boxes, splitMatroskaChunks } from "./media/containers.mjs";
+import { botocoreModel } from "../support/models.mjs";
 import { checkOutputShape, rawHttp, signedRequest, startTestEndpoint } from "./helpers.mjs";
 import { CLIP_FRAGMENTS, EBML_MAGIC, errorOf, ffprobe, FRAGMENT_MS, JPEG_MAGIC, PNG_MAGIC, seconds, seededStream } from "./media-helpers.mjs";
 
@@ -276,14 +273,8 @@ test("media answers allow any origin and expose the headers clients read", { tim
   assert.equal(preflight.headers["access-control-allow-headers"], "authorization,content-type,x-amz-date");
 });
 
-/** botocore's full archived-media model, from the Python package `make setup` installs. */
-function botocoreArchivedMedia() {
-  const data = execFileSync("python3", ["-c", "import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), 'data'))"], { encoding: "utf8" }).trim();
-  return JSON.parse(gunzipSync(readFileSync(join(data, "kinesis-video-archived-media", "2017-09-30", "service-2.json.gz"))).toString("utf8"));
-}
-
 test("JSON answers match botocore's output shapes; errors are ones the operation declares", { timeout: 20000 }, async () => {
-  const reference = botocoreArchivedMedia();
+  const reference = botocoreModel("ArchivedMedia");
   const answers = {
     ListFragments: await cam.archived("listFragments", { FragmentSelector: range("PRODUCER_TIMESTAMP", T0 - 5000, T0 + 3000) }),
     GetImages: await cam.archived("getImages", { ImageSelectorType: "PRODUCER_TIMESTAMP", StartTimestamp: seconds(T0 - 500), EndTimestamp: seconds(T0 + 500), SamplingInterval: 500, Format: "PNG" }),

@@ -1,15 +1,16 @@
-// Every answer of the endpoint checked against botocore's models in ../shared/reference:
+// Every answer of the endpoint checked against botocore's models (tests/support/models.mjs):
 // success bodies against the output shape, errors against what the operation declares.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { AUTH_ERROR_NAMES } from "./auth.mjs";
-import { credentialsOf, checkOutputShape, errorName, referenceModel, signedRequest, startScenarioEndpoint, rawHttp } from "./helpers.mjs";
+import { botocoreModel } from "../support/models.mjs";
+import { credentialsOf, checkOutputShape, errorName, signedRequest, startScenarioEndpoint, rawHttp } from "./helpers.mjs";
 import { runScenario } from "./scenario.mjs";
 import { controlModel } from "./model.mjs";
 import { validateInput } from "./validate.mjs";
 
-const controlReference = referenceModel("kinesisvideo");
-const signalingReference = referenceModel("kinesis-video-signaling");
+const controlReference = botocoreModel("KinesisVideo");
+const signalingReference = botocoreModel("Signaling");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let endpoint;

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as KinesisVideo from "@aws-sdk/client-kinesis-video";
 import * as Signaling from "@aws-sdk/client-kinesis-video-signaling";
-import { credentialsOf, REGION, referenceModel, startScenarioEndpoint } from "./helpers.mjs";
+import { botocoreModel } from "../support/models.mjs";
+import { credentialsOf, REGION, startScenarioEndpoint } from "./helpers.mjs";
 import { runScenario } from "./scenario.mjs";
 
 let endpoint;
@@ -36,7 +37,7 @@ test("a scenario across every control-plane and signaling operation through the 
   };
   await runScenario(api, { url: endpoint.url, accountId: endpoint.accountId, credentials, elapse });
 
-  const expected = [...Object.keys(referenceModel("kinesisvideo").operations), ...Object.keys(referenceModel("kinesis-video-signaling").operations)];
+  const expected = [...Object.keys(botocoreModel("KinesisVideo").operations), ...Object.keys(botocoreModel("Signaling").operations)];
   assert.ok(expected.length > 0);
   assert.deepEqual(expected.filter((operation) => !succeeded.has(operation)), []);
 });

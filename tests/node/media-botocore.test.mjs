@@ -15,15 +15,15 @@ import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as pkg from "../../pkg/node.js";
+import { projectOperations, SERVICES } from "../support/models.mjs";
 import { startCaptureServer, verifySigV4 } from "./support/client-capture-server.mjs";
 
 const REGION = "us-west-2";
 const CREDENTIALS = { accessKeyId: "AKIDBOTOCOREMEDIA000", secretAccessKey: "botocore-media-secret" };
 const read = (rel) => JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), "utf8"));
 const EXAMPLES = read("../model/examples.json");
-const { services } = read("../../model/services.json");
 /** botocore's name of each media service (its data directory). */
-const BOTOCORE = Object.fromEntries(services.map((s) => [s.id, s.botocore.split("/")[0]]));
+const BOTOCORE = Object.fromEntries(SERVICES.map((s) => [s.id, s.botocore.split("/")[0]]));
 const MEDIA = ["ArchivedMedia", "Media", "WebRTCStorage"];
 
 let server;
@@ -47,7 +47,7 @@ for (const [name, ex] of Object.entries(EXAMPLES)) {
 }
 
 test("the examples cover every operation of the media services", () => {
-  const operations = services.filter((s) => MEDIA.includes(s.id)).flatMap((s) => Object.keys(read(`../../model/${s.model}`).operations));
+  const operations = MEDIA.flatMap((id) => projectOperations(id));
   assert.deepEqual([...new Set(calls.map((c) => c.operation))].sort(), operations.sort());
 });
 
