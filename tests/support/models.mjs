@@ -14,12 +14,15 @@ const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
 /** model/services.json's rows: { id, model, botocore, className, endpoint, ... }. */
 export const SERVICES = readJson(join(MODEL_DIR, "services.json")).services;
 
-/** The project's reduced model of a service, by registry id ("KinesisVideo", "ArchivedMedia", ...). */
-export function projectModel(id) {
+/** The registry row of a service, by id ("KinesisVideo", "ArchivedMedia", ...). */
+function serviceOf(id) {
   const service = SERVICES.find((s) => s.id === id);
   if (!service) throw new Error(`no service ${id} in model/services.json`);
-  return readJson(join(MODEL_DIR, service.model));
+  return service;
 }
+
+/** The project's reduced model of a service, by registry id. */
+export const projectModel = (id) => readJson(join(MODEL_DIR, serviceOf(id).model));
 
 /** The operation names of a service in the project's model. */
 export const projectOperations = (id) => Object.keys(projectModel(id).operations);
@@ -31,8 +34,7 @@ const botocorePackage = () =>
 
 /** botocore's full service-2.json of a service (by registry id), plain or gzipped. */
 export function botocoreModel(id) {
-  const service = SERVICES.find((s) => s.id === id);
-  if (!service) throw new Error(`no service ${id} in model/services.json`);
+  const service = serviceOf(id);
   for (const dir of [REFERENCE_DIR, botocorePackage()]) {
     const file = join(dir, service.botocore, "service-2.json");
     if (existsSync(file)) return readJson(file);
