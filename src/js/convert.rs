@@ -2,7 +2,7 @@
 //! bad input is reported. Fields are read with `Reflect.get`, which hands back a throwing
 //! getter's exception as a value instead of unwinding through wasm (see `bindings`).
 
-use super::bindings::{bytes_of, date_ms, is_array, own_entries};
+use super::bindings::{bytes_of, date_ms, is_array, own_entries, OwnObject};
 use crate::prelude::*;
 use crate::sigv4::Credentials;
 use crate::Global;
@@ -120,8 +120,7 @@ pub fn put(obj: &Object, key: &JsValue, key_text: &str, value: &JsValue) {
         }
         let _ = Reflect::define_property(obj, key, &d);
     } else {
-        // Setting a plain object's own property cannot throw.
-        let _ = Reflect::set(obj, key, value);
+        let _ = obj.unchecked_ref::<OwnObject>().set_member(key, value);
     }
 }
 

@@ -5,7 +5,7 @@ use super::{
     bounds, members, one_of_rules, pattern_text, shape, Bounds, Operation, PatternIx, Shape, ShapeIx, Span,
     ValidationError, ENUM_VALUES, MEMBERS, PATTERNS,
 };
-use crate::js::bindings::{date_ms, is_array, own_keys};
+use crate::js::bindings::{date_ms, is_array, own_keys, OwnObject};
 use crate::js::{array_items, is_absent, put, unreadable_problem};
 use crate::prelude::*;
 use crate::text::push_int;
@@ -462,7 +462,7 @@ fn convert(ix: ShapeIx, v: &JsValue, path: &mut String) -> Result<JsValue, Strin
                 let item = get(v, &key);
                 if !is_absent(&item) {
                     push_name(path, m.name.text());
-                    let _ = Reflect::set(&out, &key, &convert(m.shape, &item, path)?);
+                    let _ = out.unchecked_ref::<OwnObject>().set_member(&key, &convert(m.shape, &item, path)?);
                     cut(path, base);
                 }
             }
