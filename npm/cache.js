@@ -1,7 +1,7 @@
 // What a client remembers of the service's answers (connectSignaling's channel endpoints and ICE
 // servers, dataEndpointClient's data endpoints): per client, each until it expires.
 import { unlessAborted } from "./call.js";
-import { clientError } from "./errors.js";
+import { abortedError } from "./errors.js";
 
 /** client → Map(key → { promise, expiresAt }): answers, and the calls under way, shared by callers. */
 const caches = new WeakMap();
@@ -26,5 +26,5 @@ export function remembered(client, key, fresh, signal, load) {
     );
     cache.set(key, entry);
   }
-  return unlessAborted(entry.promise, signal, () => clientError("AbortError", "the call was aborted"));
+  return unlessAborted(entry.promise, signal, abortedError);
 }

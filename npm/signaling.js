@@ -7,7 +7,7 @@
 // GetIceServerConfig calls a second per channel.
 import { remembered } from "./cache.js";
 import { credentialsReady, run } from "./call.js";
-import { clientError } from "./errors.js";
+import { abortedError, clientError } from "./errors.js";
 
 /** ICE servers are handed out until this long before their Ttl ends. */
 const ICE_MARGIN_MS = 60_000;
@@ -49,7 +49,7 @@ async function connect(client, a, fresh) {
     }
     return { value, expiresAt: Date.now() + CHANNEL_TTL_MS };
   });
-  await credentialsReady(client, signal, () => clientError("AbortError", "the call was aborted"));
+  await credentialsReady(client, signal, abortedError);
 
   const iceServers = [];
   let expiresAt = Date.now() + a.expiresIn * 1000;
