@@ -101,6 +101,12 @@ export async function startHarness({ region = "us-west-2", recordFrames = true }
       await page.goto(url);
       return page;
     },
+    /** `open` for one of `pages/`, once the page says `window.pageReady`. */
+    async openReady(name, file) {
+      const page = await this.open(name, `${site.url}/pages/${file}`);
+      await page.waitForFunction(() => window.pageReady === true, null, { timeout: 10000 });
+      return page;
+    },
     async close() {
       await browser.close().catch(() => {});
       await site.close();

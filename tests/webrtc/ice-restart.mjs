@@ -97,9 +97,8 @@ function recorder(label) {
 const config = (h, channelName) => ({ endpoint: h.kvs.url, region: h.region, credentials: h.credentials, channelName });
 
 async function openSide(h, pages, name) {
-  const page = await h.open(name, `${h.site.url}/pages/ice-restart.html`);
+  const page = await h.openReady(name, "ice-restart.html");
   pages.push(page);
-  await page.waitForFunction(() => window.pageReady === true, null, { timeout: 10000 });
   return page;
 }
 

@@ -11,7 +11,7 @@
 // Needs root and unshare; without them the tests fail, they do not skip.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { runInNamespace } from "./namespace.mjs";
+import { runInNamespace, sessionOf } from "./namespace.mjs";
 import { assertPlays, describePlayback } from "./video-checks.mjs";
 
 const TAG = "WEBRTC_ICE_RESTART_RESULT";
@@ -21,22 +21,7 @@ before(async () => {
   run = await runInNamespace("ice-restart.mjs", TAG);
 }, { timeout: 90000 });
 
-const tail = (text, n = 4000) => (text.length > n ? `…${text.slice(-n)}` : text);
-const pageProblems = () =>
-  (run.result?.pageLog ?? [])
-    .filter((l) => l.kind !== "console.log" && l.kind !== "console.debug")
-    .map((l) => `${l.page} ${l.kind}: ${l.text}`)
-    .join("\n");
-
-/** One session's record; fails with what went wrong when the run or the session did not get through. */
-function session(name) {
-  assert.ok(run?.result, `no ${TAG} line (run.sh exit ${run?.code}, ${run?.seconds} s):\n${tail(run?.stdout ?? "")}\n${tail(run?.stderr ?? "")}`);
-  assert.equal(run.result.error, undefined, `the run failed: ${run.result.error}\n${pageProblems()}`);
-  const s = run.result.sessions[name];
-  assert.ok(s, `no session ${name}`);
-  assert.equal(s.error, undefined, `${s.label} failed: ${s.error}\n${pageProblems()}\n${run.steps.join("\n")}`);
-  return s;
-}
+const session = (name) => sessionOf(run, TAG, name);
 
 /** Fails naming the first wait of the session that timed out (what the page never got to). */
 function assertWaits(s) {
@@ -49,6 +34,27 @@ const after = (s, list) => list.filter((e) => e.t >= s.hookAt);
 const ofType = (list, type) => list.filter((e) => e.type === type);
 const laps = (s) => Object.entries(s.timings).map(([k, ms]) => `${k} @${ms} ms`).join("; ");
 const waits = (s) => Object.entries(s.waits).map(([k, w]) => `${k} ${w.ms} ms`).join("; ");
+
+/**
+ * Fresh ICE servers asked anew from the service for `who` (viewer or master, whose page record is
+ * `side`): one more GetIceServerConfig reached the endpoint after the hook, and its TURN
+ * credentials, none of the first call's, are what the session emitted once. Gives the new call
+ * and the event.
+ */
+function assertFreshIceServers(s, side, who) {
+  assert.equal(s.iceCallsBefore.length, 1, `one GetIceServerConfig for the ${who} before the restart`);
+  const newCalls = s.iceCallsAfter.filter((c) => c.t >= s.hookAt);
+  assert.equal(newCalls.length, 1, `GetIceServerConfig calls for the ${who} after RECONNECT_ICE_SERVER: ${newCalls.length}`);
+  const [fresh] = newCalls;
+  const [emitted, ...more] = ofType(after(s, side.state.events), "session.reconnectIceServer");
+  assert.ok(emitted, `the ${who}'s session emitted no reconnectIceServer`);
+  assert.equal(more.length, 0, `the ${who}'s session emitted reconnectIceServer more than once`);
+  assert.ok(fresh.servers.length > 0, "the new GetIceServerConfig gave no ICE servers");
+  assert.deepEqual(turn(emitted.iceServers), fresh.servers, "reconnectIceServer's iceServers are the ones the new GetIceServerConfig call gave");
+  const oldCredentials = new Set(s.iceCallsBefore[0].servers.map((x) => `${x.username} ${x.credential}`));
+  for (const x of fresh.servers) assert.ok(!oldCredentials.has(`${x.username} ${x.credential}`), `a TURN credential of the first call came again: ${x.username}`);
+  return { fresh, emitted };
+}
 
 function assertNoErrors(s, ...sides) {
   for (const side of sides) assert.deepEqual(s[side].state.errors, [], `${s.label}: ${side}'s errors`);
@@ -72,20 +78,8 @@ test("1. RECONNECT_ICE_SERVER to our viewer: fresh ICE servers from the service,
   assert.equal(s.pingBefore.echo, `echo: ${s.pingBefore.text}`, "the data channel worked before the restart");
   assertPlays(s.mediaBefore, `${s.label}: the viewer's video before the restart`);
 
-  // Fresh ICE servers, asked anew from the service: one more GetIceServerConfig for this viewer
-  // reached the endpoint after the hook, and its TURN credentials are what the session emitted.
-  assert.equal(s.iceCallsBefore.length, 1, "one GetIceServerConfig for the viewer before the restart");
-  const newCalls = s.iceCallsAfter.filter((c) => c.t >= s.hookAt);
-  assert.equal(newCalls.length, 1, `GetIceServerConfig calls for the viewer after RECONNECT_ICE_SERVER: ${newCalls.length}`);
-  const [fresh] = newCalls;
-  const [emitted, ...more] = ofType(after(s, viewerSide.state.events), "session.reconnectIceServer");
-  assert.ok(emitted, "the viewer's session emitted no reconnectIceServer");
-  assert.equal(more.length, 0, "the viewer's session emitted reconnectIceServer more than once");
-  assert.ok(fresh.servers.length > 0, "the new GetIceServerConfig gave no ICE servers");
-  assert.deepEqual(turn(emitted.iceServers), fresh.servers, "reconnectIceServer's iceServers are the ones the new GetIceServerConfig call gave");
+  const { fresh, emitted } = assertFreshIceServers(s, viewerSide, "viewer");
   assert.deepEqual(turn(emitted.sessionIceServers), fresh.servers, "session.iceServers at the event");
-  const oldCredentials = new Set(s.iceCallsBefore[0].servers.map((x) => `${x.username} ${x.credential}`));
-  for (const x of turn(emitted.iceServers)) assert.ok(!oldCredentials.has(`${x.username} ${x.credential}`), `a TURN credential of the first call came again: ${x.username}`);
   assert.deepEqual(turn(s.before.viewer.peer.configIceServers), s.iceCallsBefore[0].servers, "the viewer's peer connection started with the first call's servers");
   assert.deepEqual(turn(s.after.viewer.peer.configIceServers), fresh.servers, "the viewer's peer connection's configuration after the restart (getConfiguration().iceServers)");
 
@@ -161,17 +155,8 @@ test("2. RECONNECT_ICE_SERVER to our master: fresh ICE servers from the service 
   assert.equal(s.delivered, 1, "the endpoint delivered RECONNECT_ICE_SERVER to the master");
   assert.equal(s.pingBefore.echo, `echo: ${s.pingBefore.text}`, "the data channel worked before");
 
-  assert.equal(s.iceCallsBefore.length, 1, "one GetIceServerConfig for the master before");
-  const newCalls = s.iceCallsAfter.filter((c) => c.t >= s.hookAt);
-  assert.equal(newCalls.length, 1, `GetIceServerConfig calls for the master after RECONNECT_ICE_SERVER: ${newCalls.length}`);
-  const [fresh] = newCalls;
-  const [emitted, ...more] = ofType(after(s, masterSide.state.events), "session.reconnectIceServer");
-  assert.ok(emitted, "the master's session emitted no reconnectIceServer");
-  assert.equal(more.length, 0, "the master's session emitted reconnectIceServer more than once");
-  assert.deepEqual(turn(emitted.iceServers), fresh.servers, "reconnectIceServer's iceServers are the ones the new GetIceServerConfig call gave");
+  const { fresh, emitted } = assertFreshIceServers(s, masterSide, "master");
   assert.deepEqual(turn(s.after.master.sessionIceServers), fresh.servers, "the master's session.iceServers");
-  const oldCredentials = new Set(s.iceCallsBefore[0].servers.map((x) => `${x.username} ${x.credential}`));
-  for (const x of fresh.servers) assert.ok(!oldCredentials.has(`${x.username} ${x.credential}`), `a TURN credential of the first call came again: ${x.username}`);
 
   // setConfiguration with the session's fresh servers, on the same peer connection.
   assert.deepEqual(s.before.master.peers.map((p) => [p.clientId, p.pc]), [[s.clientId, 1]], "master.peers before");

@@ -30,9 +30,8 @@ async function session(h, { label, channelName, master, viewer, viewerClientId }
     lap("channel ACTIVE");
     const config = { endpoint: h.kvs.url, region: h.region, credentials: h.credentials, channelName };
     const open = async (fn) => {
-      const page = await h.open(`${label}/${fn}`, `${h.site.url}/pages/interop.html`);
+      const page = await h.openReady(`${label}/${fn}`, "interop.html");
       pages.push(page);
-      await page.waitForFunction(() => window.pageReady === true, null, { timeout: 10000 });
       return page;
     };
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { checkAccepted, checkClientFrame, decodePayload, keyShapes, signalingFrames } from "./frames.mjs";
-import { runInNamespace } from "./namespace.mjs";
+import { pageProblems, runInNamespace, sessionOf } from "./namespace.mjs";
 import { assertPlays, describePlayback } from "./video-checks.mjs";
 
 const TAG = "WEBRTC_INTEROP_RESULT";
@@ -15,22 +15,8 @@ before(async () => {
   run = await runInNamespace("interop.mjs", TAG);
 }, { timeout: 90000 });
 
-const tail = (text, n = 4000) => (text.length > n ? `…${text.slice(-n)}` : text);
-const problems = (label) =>
-  (run.result?.pageLog ?? [])
-    .filter((l) => l.kind !== "console.log" && l.kind !== "console.debug" && (!label || l.page.startsWith(label)))
-    .map((l) => `${l.page} ${l.kind}: ${l.text}`)
-    .join("\n");
-
-/** One session's record; fails with what went wrong when the run or the session did not finish. */
-function session(name) {
-  assert.ok(run?.result, `no ${TAG} line (run.sh exit ${run?.code}, ${run?.seconds} s):\n${tail(run?.stdout ?? "")}\n${tail(run?.stderr ?? "")}`);
-  assert.equal(run.result.error, undefined, `the interop run failed: ${run.result.error}\n${problems()}`);
-  const s = run.result.sessions[name];
-  assert.ok(s, `no session ${name}`);
-  assert.equal(s.error, undefined, `${s.label} failed: ${s.error}\n${problems(s.label)}\n${run.steps.join("\n")}`);
-  return s;
-}
+const session = (name) => sessionOf(run, TAG, name);
+const problems = (label) => pageProblems(run, label);
 
 function assertMediaAndData(t, s) {
   const { outcome } = s;
